@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Doorway", targets: ["Doorway"]),
         .library(name: "DoorwayServices", targets: ["DoorwayServices"]),
+        .library(name: "DoorwayHost", targets: ["DoorwayHost"]),
         .library(name: "DoorwayTesting", targets: ["DoorwayTesting"]),
         .executable(name: "door", targets: ["door"]),
     ],
@@ -48,11 +49,23 @@ let package = Package(
             dependencies: ["Doorway"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "DoorwayHost",
+            dependencies: [
+                "Doorway",
+                "DoorwayServices",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "door",
             dependencies: [
                 "Doorway",
                 "DoorwayServices",
+                "DoorwayHost",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -95,7 +95,7 @@ public enum Endpoint: Hashable, Sendable {
         do {
             port = try Port(parsing: String(portText), transport: transport)
         } catch let error as AddressError {
-            throw AddressError(input: text, reason: "port \"\(portText)\": \(error.reason)")
+            throw AddressError(input: text, reason: error.reason)
         }
         do {
             self = .host(try Host(parsing: String(hostText)), port: port)

@@ -40,7 +40,7 @@ public struct Port: RawRepresentable, Hashable, Comparable, Sendable, Expressibl
         }
         throw AddressError(
             input: text,
-            reason: "unknown service name; give a port number, or see `door ports` for the names it knows"
+            reason: "unknown service name \"\(text)\"; give a port number, or see `door ports` for the names it knows"
         )
     }
 

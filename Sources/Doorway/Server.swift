@@ -151,7 +151,9 @@ public final class Server: Sendable {
                     )
                 }
                 let loop = group.next()
-                let tracker = NIOLoopBound(ConnectionTracker(maximumConnections: maximumConnections), eventLoop: loop)
+                let tracker = try await loop.submit {
+                    NIOLoopBound(ConnectionTracker(maximumConnections: maximumConnections), eventLoop: loop)
+                }.get()
                 let bootstrap = ServerBootstrap(group: loop, childGroup: group)
                     .serverChannelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
@@ -222,12 +224,5 @@ public final class Server: Sendable {
     /// Waits until the server's socket has closed.
     public func closed() async {
         try? await channel.closeFuture.get()
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

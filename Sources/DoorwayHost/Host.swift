@@ -1,0 +1,123 @@
+// One host running its network applications, each on its port.
+
+import Doorway
+import DoorwayServices
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One application the host runs: a name, a transport, where it listens, and its protocol handlers.
+public struct HostedApplication: Sendable {
+    public var name: String
+    public var transport: Transport
+    public var endpoint: Endpoint
+    public var maximumConnections: Int?
+    public var initializer: Server.Initializer
+
+    public init(name: String, transport: Transport, endpoint: Endpoint, maximumConnections: Int? = nil, initializer: @escaping Server.Initializer) {
+        self.name = name
+        self.transport = transport
+        self.endpoint = endpoint
+        self.maximumConnections = maximumConnections
+        self.initializer = initializer
+    }
+}
+
+/// Which port each application takes.
+///
+/// As root, the well-known ports. Otherwise an unprivileged mapping that is easy to predict: the simple
+/// services at 10000 plus their well-known port (echo 10007, discard 10009, daytime 10013, qotd 10017,
+/// chargen 10019, time 10037).
+public struct PortPlan: Sendable, Hashable {
+    public var privileged: Bool
+
+    public init(privileged: Bool) { self.privileged = privileged }
+
+    /// The plan for this process: privileged when running as root.
+    public static var current: PortPlan { PortPlan(privileged: geteuid() == 0) }
+
+    public static let unprivilegedOffset: UInt16 = 10000
+
+    public func port(for service: SimpleService) -> Port {
+        privileged ? service.port : Port(Self.unprivilegedOffset + service.port.rawValue)
+    }
+}
+
+/// The applications of one host, running.
+///
+/// ```swift
+/// let host = try await RunningHost.start(RunningHost.simpleServices(bindingTo: .any, plan: .current))
+/// print(host.table)
+/// await host.shutdown(gracePeriod: .seconds(5))
+/// ```
+public final class RunningHost: Sendable {
+    public let applications: [HostedApplication]
+    public let servers: [Server]
+
+    private init(applications: [HostedApplication], servers: [Server]) {
+        self.applications = applications
+        self.servers = servers
+    }
+
+    /// Every simple service over TCP and over UDP.
+    public static func simpleServices(bindingTo host: Host, plan: PortPlan) -> [HostedApplication] {
+        SimpleService.allCases.flatMap { service in
+            [Transport.tcp, .udp].map { transport in
+                HostedApplication(
+                    name: service.rawValue, transport: transport, endpoint: .host(host, port: plan.port(for: service)),
+                    maximumConnections: transport == .tcp ? 256 : nil,
+                    initializer: service.initializer(transport: transport)
+                )
+            }
+        }
+    }
+
+    /// Binds every application; if one cannot bind, the ones already bound are closed and the error thrown.
+    public static func start(_ applications: [HostedApplication]) async throws -> RunningHost {
+        var servers: [Server] = []
+        do {
+            for application in applications {
+                servers.append(
+                    try await Server.bind(
+                        application.endpoint, transport: application.transport,
+                        maximumConnections: application.maximumConnections, initializer: application.initializer
+                    )
+                )
+            }
+        } catch {
+            for server in servers { await server.shutdown(gracePeriod: .zero) }
+            throw error
+        }
+        return RunningHost(applications: applications, servers: servers)
+    }
+
+    /// A table of service, transport and endpoint, one row per application.
+    public var table: String {
+        var rows = [("SERVICE", "TRANSPORT", "ENDPOINT")]
+        for (application, server) in zip(applications, servers) {
+            rows.append((application.name, application.transport.rawValue, server.localEndpoint.description))
+        }
+        let first = rows.map(\.0.count).max()! + 2
+        let second = rows.map(\.1.count).max()! + 2
+        return rows.map { row in
+            row.0.padding(toLength: first) + row.1.padding(toLength: second) + row.2
+        }.joined(separator: "\n")
+    }
+
+    /// Stops accepting everywhere and gives in-flight connections `gracePeriod` to finish.
+    public func shutdown(gracePeriod: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            for server in servers { group.addTask { await server.shutdown(gracePeriod: gracePeriod) } }
+        }
+    }
+}
+
+extension String {
+    fileprivate func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+}

@@ -1,0 +1,61 @@
+// `door`: one command for Doorway's network applications.
+
+import ArgumentParser
+import Doorway
+
+@main
+struct Door: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "door",
+        abstract: "Run network applications: processes that exchange messages through sockets.",
+        discussion: """
+            A server waits on a port; a client connects to a host and port. `door serve` runs this host's
+            applications on their ports; the other commands are netcat-style tools and lookups.
+            """,
+        subcommands: [Serve.self, Listen.self, Connect.self, ServiceCommand.self, Ports.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// Prints an error the way every `door` command does and exits non-zero.
+func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+    printError("door: \(message)")
+    return ExitCode(code)
+}
+
+func printError(_ message: String) {
+    var standardError = StandardError()
+    print(message, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Runs `body`, turning Doorway's errors into a one-line message and a non-zero exit.
+func reportingErrors<Result>(_ body: () async throws -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch let error as AddressError {
+        throw fail(error.description)
+    } catch let error as ParameterError {
+        throw fail(error.description)
+    } catch let error as SocketError {
+        throw fail(error.description)
+    } catch let error as FramingError {
+        throw fail(error.description)
+    }
+}

@@ -1,0 +1,115 @@
+// Standard input and output for netcat-style relaying.
+//
+// NIO's pipe bootstrap refuses regular files, and epoll refuses /dev/null, so standard input is read with
+// plain blocking reads on a thread of its own, whatever it is: a pipe, a terminal, a file or /dev/null.
+
+import Foundation
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+enum StandardInput {
+    /// Chunks of standard input as `read(2)` returns them (at most `chunkSize` bytes each); `lines` cuts
+    /// them into lines (without terminators) instead. The reading thread waits while the consumer is behind,
+    /// so a fast producer never fills memory.
+    static func chunks(chunkSize: Int = 64 * 1024, lines: Bool = false) -> Chunks {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .unbounded)
+        // At most four chunks wait for the consumer.
+        let credit = DispatchSemaphore(value: 4)
+        let stop = NIOLockedFlag()
+        continuation.onTermination = { _ in
+            stop.set()
+            credit.signal()
+        }
+        Thread.detachNewThread {
+            var pending = ByteBuffer()
+            var storage = [UInt8](repeating: 0, count: chunkSize)
+            func deliver(_ buffer: ByteBuffer) {
+                credit.wait()
+                continuation.yield(buffer)
+            }
+            while !stop.isSet {
+                let count = storage.withUnsafeMutableBytes { read(0, $0.baseAddress, chunkSize) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    continuation.finish(throwing: StandardStreamError(reason: "cannot read standard input: \(String(cString: strerror(errno)))"))
+                    return
+                }
+                if count == 0 { break }
+                if !lines {
+                    deliver(ByteBuffer(bytes: storage[0..<count]))
+                    continue
+                }
+                pending.writeBytes(storage[0..<count])
+                while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                    var line = pending.readSlice(length: newline - pending.readerIndex + 1)!
+                    line.moveWriterIndex(to: line.writerIndex - 1)
+                    if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
+                    deliver(line)
+                }
+                pending.discardReadBytes()
+            }
+            if lines, pending.readableBytes > 0 { deliver(pending) }
+            continuation.finish()
+        }
+        return Chunks(stream: stream, credit: credit)
+    }
+
+    /// The chunks of standard input; taking one lets the reading thread read another.
+    struct Chunks: AsyncSequence, Sendable {
+        let stream: AsyncThrowingStream<ByteBuffer, any Error>
+        let credit: DispatchSemaphore
+
+        func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator(), credit: credit) }
+
+        struct Iterator: AsyncIteratorProtocol {
+            var base: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+            let credit: DispatchSemaphore
+
+            mutating func next() async throws -> ByteBuffer? {
+                let chunk = try await base.next()
+                if chunk != nil { credit.signal() }
+                return chunk
+            }
+        }
+    }
+}
+
+/// A flag one thread sets and another reads.
+final class NIOLockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+struct StandardStreamError: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}
+
+enum StandardOutput {
+    /// Writes all of `buffer` to standard output, with a newline after it when `newline` is set.
+    static func write(_ buffer: ByteBuffer, newline: Bool = false) throws {
+        try buffer.withUnsafeReadableBytes { try writeAll($0) }
+        if newline { try newlineByte.withUnsafeBytes { try writeAll($0) } }
+    }
+
+    private static let newlineByte: [UInt8] = [UInt8(ascii: "\n")]
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw StandardStreamError(reason: "cannot write standard output: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+}
