@@ -70,11 +70,16 @@ public struct Program: Sendable, Hashable, CustomStringConvertible {
     public func initializer() -> Server.Initializer {
         let program = self
         return { channel in
-            channel.eventLoop.makeCompletedFuture {
-                // The program reads the socket directly; NIO must not read a byte of it.
-                try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-                try ProgramRun.start(program, for: channel)
+            // The future ends when the program does. Until then the server counts the connection against its
+            // cap, but NIO never registers the socket: only the program reads and writes it, and NIO cannot
+            // shut down its input on end of stream under the program's feet.
+            let finished = channel.eventLoop.makePromise(of: Void.self)
+            do {
+                try ProgramRun.start(program, for: channel, finished: finished)
+            } catch {
+                finished.fail(error)
             }
+            return finished.futureResult
         }
     }
 }
@@ -90,7 +95,11 @@ enum ProgramRun {
         let inode: UInt64
     }
 
-    static func start(_ program: Program, for channel: any Channel) throws {
+    /// Ends the initializer's future once the program has exited, so that NIO closes (and never registers)
+    /// its copy of the socket.
+    struct Finished: Error {}
+
+    static func start(_ program: Program, for channel: any Channel, finished: EventLoopPromise<Void>) throws {
         guard let local = channel.localAddress, let remote = channel.remoteAddress else { throw SocketError.closed }
         let (descriptor, identity) = try claimDescriptor(local: local, remote: remote)
         var environment = ProcessInfo.processInfo.environment
@@ -114,7 +123,7 @@ enum ProgramRun {
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
             exited.withLockedValue { $0 = true }
             release(identity)
-            channel.close(promise: nil)
+            finished.fail(Finished())
         }
     }
 
@@ -182,6 +191,8 @@ enum ProgramRun {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, socket, 0)
         posix_spawn_file_actions_adddup2(&actions, socket, 1)
+        // NIO's descriptors are not close-on-exec; the program must not hold the listening socket or others.
+        _ = spawnActionsCloseFrom(&actions, 3)
         let argv = ([program.executable] + program.arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -196,3 +207,7 @@ enum ProgramRun {
         return pid
     }
 }
+
+/// glibc 2.34+ has this, but Swift's Glibc module does not show it (it needs `_GNU_SOURCE`).
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func spawnActionsCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
