@@ -79,8 +79,14 @@ let package = Package(
             dependencies: [
                 "Doorway", "DoorwayTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DoorwayInteropTests",
+            dependencies: ["Doorway", "DoorwayTesting", "door"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 // A connection exchanges framed messages with its peer, with backpressure and half-close.
 
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// One conversation between two processes over a stream transport (TCP or Unix), cut into messages by a
@@ -24,22 +25,35 @@ public struct Connection: Sendable {
     public let transport: Transport
     public let framing: Framing
     public let parameters: TransportParameters
-    /// The peer's endpoint.
-    public var remoteEndpoint: Endpoint? { channel.remoteAddress.map(Endpoint.init) }
-    /// This end's endpoint.
-    public var localEndpoint: Endpoint? { channel.localAddress.map(Endpoint.init) }
-    private let asyncChannel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-
     /// The NIO channel beneath, for reading options or adding handlers.
-    public var channel: any Channel { asyncChannel.channel }
+    public let channel: any Channel
+    private let started = NIOLockedValueBox(false)
+    /// Kept once known, so that they can still be read after the connection closes.
+    private let endpoints = NIOLockedValueBox<(local: Endpoint?, remote: Endpoint?)>((nil, nil))
 
-    /// Wraps a new channel; must run on the channel's event loop, before it becomes active.
+    /// The peer's endpoint.
+    public var remoteEndpoint: Endpoint? { knownEndpoints().remote }
+    /// This end's endpoint.
+    public var localEndpoint: Endpoint? { knownEndpoints().local }
+
+    private func knownEndpoints() -> (local: Endpoint?, remote: Endpoint?) {
+        endpoints.withLockedValue { known in
+            if known.remote == nil, let remote = channel.remoteAddress, let local = channel.localAddress {
+                known = (Endpoint(local), Endpoint(remote))
+            }
+            return known
+        }
+    }
+
+    /// Prepares a new channel; must run on the channel's event loop, before it becomes active.
+    ///
+    /// Nothing is read until ``exchange(_:)`` starts, so a connection nobody takes up costs no memory and
+    /// loses no bytes.
     init(wrapping channel: any Channel, transport: Transport, framing: Framing, parameters: TransportParameters) throws {
         try framing.addHandlers(to: channel.pipeline.syncOperations)
-        self.asyncChannel = try NIOAsyncChannel(
-            wrappingChannelSynchronously: channel,
-            configuration: .init(isOutboundHalfClosureEnabled: transport.isStream)
-        )
+        try channel.pipeline.syncOperations.addHandler(HeldEvents())
+        try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+        self.channel = channel
         self.transport = transport
         self.framing = framing
         self.parameters = parameters
@@ -48,12 +62,34 @@ public struct Connection: Sendable {
     /// Runs `body` with the incoming messages and the writer for outgoing ones, then closes the connection.
     ///
     /// `outbound.finish()` half-closes: the peer sees end of stream while this side can still read.
+    /// A connection is exchanged once; a second call throws.
     public func exchange<Result: Sendable>(
         _ body: (_ inbound: Inbound, _ outbound: Outbound) async throws -> Result
     ) async throws -> Result {
-        try await asyncChannel.executeThenClose { inbound, outbound in
+        guard started.withLockedValue({ wasStarted in defer { wasStarted = true }; return !wasStarted }) else {
+            throw SocketError(.other, reason: "this connection's messages are already being exchanged")
+        }
+        _ = knownEndpoints()
+        let channel = self.channel
+        let isStream = transport.isStream
+        let asyncChannel = try await channel.eventLoop.submit {
+            let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(isOutboundHalfClosureEnabled: isStream)
+            )
+            let held = try channel.pipeline.syncOperations.context(handlerType: HeldEvents.self)
+            (held.handler as! HeldEvents).release(context: held)
+            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+            return asyncChannel
+        }.get()
+        return try await asyncChannel.executeThenClose { inbound, outbound in
             try await body(inbound, outbound)
         }
+    }
+
+    /// Closes the connection without exchanging messages.
+    public func close() async {
+        try? await channel.close()
     }
 
     /// The transport parameters as the kernel applied them to this connection's socket.

@@ -1,5 +1,6 @@
 // A UDP socket: each message is one datagram, and each carries its sender's endpoint.
 
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -29,14 +30,15 @@ public struct DatagramSocket: Sendable {
     public typealias Outbound = NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>
 
     public let parameters: TransportParameters
-    private let asyncChannel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+    /// The NIO channel beneath.
+    public let channel: any Channel
+    private let started = NIOLockedValueBox(false)
 
-    public var channel: any Channel { asyncChannel.channel }
     public var localEndpoint: Endpoint? { channel.localAddress.map(Endpoint.init) }
 
-    private init(channel: any Channel, parameters: TransportParameters) throws {
+    private init(channel: any Channel, parameters: TransportParameters) {
         self.parameters = parameters
-        self.asyncChannel = try NIOAsyncChannel(wrappingChannelSynchronously: channel)
+        self.channel = channel
     }
 
     /// Binds a UDP socket at `endpoint` (port 0 lets the kernel choose).
@@ -56,10 +58,15 @@ public struct DatagramSocket: Sendable {
             do {
                 return try await DatagramBootstrap(group: group)
                     .channelInitializer { channel in
-                        parameters.channelOptions(for: .udp, role: .initiating).applyAllChannelOptions(to: channel)
+                        // Nothing is read until `exchange` starts.
+                        var options = parameters.channelOptions(for: .udp, role: .initiating)
+                        options.append(key: ChannelOptions.autoRead, value: false)
+                        return options.applyAllChannelOptions(to: channel).flatMapThrowing {
+                            try channel.pipeline.syncOperations.addHandler(HeldEvents())
+                        }
                     }
                     .bind(to: address)
-                    .flatMapThrowing { try DatagramSocket(channel: $0, parameters: parameters) }
+                    .map { DatagramSocket(channel: $0, parameters: parameters) }
                     .get()
             } catch {
                 lastError = error
@@ -88,9 +95,27 @@ public struct DatagramSocket: Sendable {
     public func exchange<Result: Sendable>(
         _ body: (_ inbound: Inbound, _ outbound: Outbound) async throws -> Result
     ) async throws -> Result {
-        try await asyncChannel.executeThenClose { inbound, outbound in
+        guard started.withLockedValue({ wasStarted in defer { wasStarted = true }; return !wasStarted }) else {
+            throw SocketError(.other, reason: "this socket's datagrams are already being exchanged")
+        }
+        let channel = self.channel
+        let asyncChannel = try await channel.eventLoop.submit {
+            let asyncChannel = try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
+                wrappingChannelSynchronously: channel
+            )
+            let held = try channel.pipeline.syncOperations.context(handlerType: HeldEvents.self)
+            (held.handler as! HeldEvents).release(context: held)
+            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+            return asyncChannel
+        }.get()
+        return try await asyncChannel.executeThenClose { inbound, outbound in
             try await body(inbound, outbound)
         }
+    }
+
+    /// Closes the socket without exchanging datagrams.
+    public func close() async {
+        try? await channel.close()
     }
 
     /// The transport parameters as the kernel applied them.

@@ -1,0 +1,266 @@
+// Servers, clients and connections over loopback: TCP, UDP and Unix; options as applied; shutdown; the cap.
+
+import Doorway
+import Foundation
+import NIOCore
+import Testing
+
+/// Echoes every message of every connection until the peer finishes; then closes.
+private func serveEcho(_ server: Server) -> Task<Void, Never> {
+    Task {
+        await withDiscardingTaskGroup { group in
+            for await connection in server.connections {
+                group.addTask {
+                    try? await connection.exchange { inbound, outbound in
+                        for try await message in inbound { try await outbound.write(message) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+private func collect(_ inbound: Connection.Inbound) async throws -> [String] {
+    var messages: [String] = []
+    for try await message in inbound { messages.append(String(buffer: message)) }
+    return messages
+}
+
+private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
+
+@Suite struct LoopbackTests {
+    @Test func tcpLinesBothWaysWithHalfClose() async throws {
+        let server = try await Server.bind(loopback, framing: .lines())
+        let echo = serveEcho(server)
+        let connection = try await Client().connect(to: server.localEndpoint, framing: .lines())
+        let received = try await connection.exchange { inbound, outbound in
+            try await outbound.write("hello")
+            try await outbound.write("world")
+            outbound.finish()  // half-close: the server still answers
+            return try await collect(inbound)
+        }
+        #expect(received == ["hello", "world"])
+        #expect(connection.remoteEndpoint == server.localEndpoint)
+        await server.shutdown(gracePeriod: .seconds(1))
+        echo.cancel()
+    }
+
+    @Test func unixLengthPrefixed() async throws {
+        let path = NSTemporaryDirectory() + "door-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let server = try await Server.bind(.unix(path: path), framing: .lengthPrefixed())
+        #expect(server.transport == .unix)
+        let echo = serveEcho(server)
+        let connection = try await Client().connect(to: .unix(path: path), framing: .lengthPrefixed())
+        let received = try await connection.exchange { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: [0, 1, 2, 10, 13]))
+            try await outbound.write("")
+            outbound.finish()
+            return try await collect(inbound)
+        }
+        #expect(received == [String(decoding: [0, 1, 2, 10, 13], as: UTF8.self), ""])
+        await server.shutdown(gracePeriod: .seconds(1))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        echo.cancel()
+    }
+
+    @Test func udpDatagramsCarryTheirSender() async throws {
+        let server = try await DatagramSocket.bind(loopback)
+        let serverEndpoint = try #require(server.localEndpoint)
+        let answering = Task {
+            try await server.exchange { inbound, outbound in
+                for try await datagram in inbound {
+                    let sender = Endpoint(datagram.remoteAddress)
+                    try await outbound.write(AddressedEnvelope(remoteAddress: datagram.remoteAddress, data: ByteBuffer(string: "\(sender)")))
+                    return
+                }
+            }
+        }
+        let (client, peer) = try await DatagramSocket.open(toward: serverEndpoint)
+        let clientEndpoint = try #require(client.localEndpoint)
+        let answer = try await client.exchange { inbound, outbound in
+            try await outbound.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(string: "who am I?")))
+            for try await datagram in inbound { return String(buffer: datagram.data) }
+            return ""
+        }
+        try await answering.value
+        // The server saw the client's own port.
+        #expect(answer.hasSuffix(":\(clientEndpoint.port!)"))
+    }
+
+    @Test func parametersAreAppliedAndReadBack() async throws {
+        var serverParameters = TransportParameters(maximumSegmentSize: 1000)
+        serverParameters.receiveBufferSize = 100_000
+        let server = try await Server.bind(loopback, framing: .raw, parameters: serverParameters)
+        let listening = try await server.appliedParameters()
+        #expect(listening.receiveBufferSize == 200_000)  // Linux doubles it
+        #expect(listening.reuseAddress == true)
+        let accepted = Task { () -> AppliedParameters? in
+            for await connection in server.connections { return try await connection.appliedParameters() }
+            return nil
+        }
+        let client = Client(parameters: TransportParameters(
+            sendBufferSize: 65536, maximumSegmentSize: 1200, noDelay: true,
+            keepAlive: .init(idle: .seconds(30), interval: .seconds(5), count: 3)
+        ))
+        let connection = try await client.connect(to: server.localEndpoint)
+        let applied = try await connection.appliedParameters()
+        #expect(applied.sendBufferSize == 131072)
+        #expect(applied.noDelay == true)
+        #expect(applied.keepAlive == .init(idle: .seconds(30), interval: .seconds(5), count: 3))
+        // The MSS in force is at most what either end allowed (less the TCP options), far below loopback's 65483.
+        let mss = try #require(applied.maximumSegmentSize)
+        #expect(mss <= 1000 && mss > 900)
+        let serverSide = try #require(try await accepted.value)
+        #expect(try #require(serverSide.maximumSegmentSize) <= 1000)
+        #expect(serverSide.description.contains("maximum segment size"))
+        try await connection.channel.close()
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func udpRefusesTCPOnlyParameters() async throws {
+        await #expect(throws: ParameterError.self) {
+            _ = try await DatagramSocket.bind(loopback, parameters: TransportParameters(maximumSegmentSize: 1000))
+        }
+    }
+
+    @Test func aFrameOverItsLimitEndsOnlyThatConnection() async throws {
+        let server = try await Server.bind(loopback, framing: .lines(maximumLength: 10))
+        let outcomes = Task { () -> [String] in
+            await withTaskGroup(of: String.self) { group in
+                var accepted = 0
+                for await connection in server.connections {
+                    group.addTask {
+                        do {
+                            try await connection.exchange { inbound, outbound in
+                                for try await message in inbound { try await outbound.write(message) }
+                            }
+                            return "ok"
+                        } catch {
+                            return "error: \(error)"
+                        }
+                    }
+                    accepted += 1
+                    if accepted == 2 { break }
+                }
+                var outcomes: [String] = []
+                for await outcome in group { outcomes.append(outcome) }
+                return outcomes
+            }
+        }
+        let good = try await Client().connect(to: server.localEndpoint, framing: .lines())
+        let bad = try await Client().connect(to: server.localEndpoint, framing: .raw)
+        try await bad.exchange { inbound, outbound in
+            try await outbound.write(String(repeating: "x", count: 100) + "\n")
+            for try await _ in inbound {}
+        }
+        let echoed = try await good.exchange { inbound, outbound in
+            try await outbound.write("short")
+            outbound.finish()
+            return try await collect(inbound)
+        }
+        #expect(echoed == ["short"])
+        let result = await outcomes.value
+        #expect(result.contains { $0.contains("longer than the maximum of 10 bytes") })
+        #expect(result.contains("ok"))
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func portInUseIsAClearError() async throws {
+        let first = try await Server.bind(loopback, framing: .raw)
+        await #expect {
+            _ = try await Server.bind(first.localEndpoint, framing: .raw)
+        } throws: { error in
+            let error = error as? SocketError
+            return error?.kind == .addressInUse && error?.description.contains("already in use") == true
+        }
+        await first.shutdown(gracePeriod: .zero)
+    }
+
+    @Test func refusedConnectionIsAClearError() async throws {
+        let server = try await Server.bind(loopback, framing: .raw)
+        let endpoint = server.localEndpoint
+        await server.shutdown(gracePeriod: .zero)
+        await #expect {
+            _ = try await Client().connect(to: endpoint)
+        } throws: { error in
+            (error as? SocketError)?.kind == .connectionRefused
+        }
+    }
+
+    @Test func idleTimeoutClosesAQuietConnection() async throws {
+        let server = try await Server.bind(loopback, framing: .raw, parameters: TransportParameters(idleTimeout: .milliseconds(200)))
+        let echo = serveEcho(server)
+        let connection = try await Client().connect(to: server.localEndpoint)
+        let started = ContinuousClock.now
+        let received = try await connection.exchange { inbound, _ in try await collect(inbound) }
+        #expect(received.isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        await server.shutdown(gracePeriod: .zero)
+        echo.cancel()
+    }
+}
+
+@Suite struct ServerLifecycleTests {
+    @Test func gracefulShutdownLetsInFlightConnectionsFinish() async throws {
+        let server = try await Server.bind(loopback, framing: .lines())
+        let echo = serveEcho(server)
+        let connection = try await Client().connect(to: server.localEndpoint, framing: .lines())
+        let endpoint = server.localEndpoint
+        try await connection.exchange { inbound, outbound in
+            var iterator = inbound.makeAsyncIterator()
+            try await outbound.write("before")
+            #expect(try await iterator.next().map { String(buffer: $0) } == "before")
+            let shutdown = Task { await server.shutdown(gracePeriod: .seconds(30)) }
+            // Stopped accepting...
+            try await Task.sleep(for: .milliseconds(200))
+            await #expect(throws: SocketError.self) { _ = try await Client().connect(to: endpoint) }
+            // ...while the session in flight goes on.
+            try await outbound.write("during")
+            #expect(try await iterator.next().map { String(buffer: $0) } == "during")
+            outbound.finish()
+            #expect(try await iterator.next() == nil)
+            await shutdown.value
+        }
+        echo.cancel()
+    }
+
+    @Test func shutdownDeadlineClosesStragglers() async throws {
+        let server = try await Server.bind(loopback, framing: .raw)
+        let echo = serveEcho(server)
+        let connection = try await Client().connect(to: server.localEndpoint)
+        let started = ContinuousClock.now
+        await server.shutdown(gracePeriod: .milliseconds(300))
+        #expect(ContinuousClock.now - started >= .milliseconds(250))
+        let received = try await connection.exchange { inbound, _ in try await collect(inbound) }
+        #expect(received.isEmpty)  // closed by the server, not by us
+        echo.cancel()
+    }
+
+    @Test func connectionCapHoldsTheNextConnectionBack() async throws {
+        let server = try await Server.bind(loopback, framing: .lines(), maximumConnections: 1)
+        let echo = serveEcho(server)
+        let first = try await Client().connect(to: server.localEndpoint, framing: .lines())
+        let second = try await Client().connect(to: server.localEndpoint, framing: .lines())
+        try await first.exchange { firstInbound, firstOutbound in
+            var firstMessages = firstInbound.makeAsyncIterator()
+            try await firstOutbound.write("one")
+            #expect(try await firstMessages.next().map { String(buffer: $0) } == "one")
+            #expect(await server.activeConnections == 1)
+            try await second.exchange { inbound, outbound in
+                var messages = inbound.makeAsyncIterator()
+                try await outbound.write("two")
+                // Held back: no answer while the first connection holds the only slot.
+                let early = Task { try await messages.next() }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(await server.activeConnections == 1)
+                firstOutbound.finish()
+                #expect(try await firstMessages.next() == nil)
+                let answer = try await early.value
+                #expect(answer.map { String(buffer: $0) } == "two")
+                outbound.finish()
+            }
+        }
+        await server.shutdown(gracePeriod: .seconds(1))
+        echo.cancel()
+    }
+}
