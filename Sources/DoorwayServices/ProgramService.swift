@@ -120,7 +120,8 @@ enum ProgramRun {
         }
         Thread.detachNewThread {
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            var result: pid_t = -1
+            repeat { result = waitpid(pid, &status, 0) } while result == -1 && errno == EINTR
             exited.withLockedValue { $0 = true }
             release(identity)
             finished.fail(Finished())

@@ -16,7 +16,8 @@ public func doorExecutable() throws -> String {
     let environment = ProcessInfo.processInfo.environment
     if let path = environment["DOOR_BINARY"], !path.isEmpty {
         guard isExecutableFile(path) else {
-            throw DoorwayTestingError("DOOR_BINARY is \"\(path)\", which is not an executable file; unset it or build door")
+            throw DoorwayTestingError(
+                "DOOR_BINARY is \"\(path)\", which is not an executable file; unset it or build door")
         }
         return path
     }
@@ -63,9 +64,9 @@ private func isExecutableFile(_ path: String) -> Bool {
 
 private func runningExecutablePath() -> String {
     #if os(Linux)
-    if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-        return resolved
-    }
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return resolved
+        }
     #endif
     return Bundle.main.executablePath ?? CommandLine.arguments[0]
 }

@@ -114,7 +114,9 @@ private func create(_ hosts: TwoHosts) async throws {
     try await ip(["netns", "add", a.name])
     try await ip(["netns", "add", b.name])
     // Made straight inside the namespaces, so the names cannot clash with another run's.
-    try await ip(["link", "add", a.interface, "netns", a.name, "type", "veth", "peer", "name", b.interface, "netns", b.name])
+    try await ip([
+        "link", "add", a.interface, "netns", a.name, "type", "veth", "peer", "name", b.interface, "netns", b.name,
+    ])
     for host in [a, b] {
         try await ip(["-n", host.name, "addr", "add", "\(host.address)/24", "dev", host.interface])
         try await ip(["-n", host.name, "link", "set", host.interface, "up"])

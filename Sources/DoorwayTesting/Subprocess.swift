@@ -5,11 +5,11 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How a process ended.
@@ -50,7 +50,8 @@ public struct ProcessResult: Sendable, CustomStringConvertible {
     /// The command, how it ended and its output: enough to tell why a test failed.
     public var description: String {
         let ending = timedOut ? "was killed after its timeout" : (termination?.description ?? "could not be stopped")
-        return "`\(command.joined(separator: " "))` \(ending)\n  stdout: \(quoted(standardOutput))\n  stderr: \(quoted(standardError))"
+        return
+            "`\(command.joined(separator: " "))` \(ending)\n  stdout: \(quoted(standardOutput))\n  stderr: \(quoted(standardError))"
     }
 }
 
@@ -140,7 +141,8 @@ public final class BackgroundProcess: Sendable {
                 closeDescriptor(errors.write)
             }
             do {
-                let pid = try spawn(command, environment: environment, standardStreams: (input.read, output.write, errors.write))
+                let pid = try spawn(
+                    command, environment: environment, standardStreams: (input.read, output.write, errors.write))
                 return (pid, input, output, errors)
             } catch {
                 for descriptor in [input.write, output.read, errors.read] { closeDescriptor(descriptor) }
@@ -240,7 +242,8 @@ public final class BackgroundProcess: Sendable {
     ///   ends without meeting the condition.
     @discardableResult
     public func waitForOutput(
-        on stream: Stream = .standardOutput, timeout: Duration = .seconds(10), describedAs what: String = "the expected output",
+        on stream: Stream = .standardOutput, timeout: Duration = .seconds(10),
+        describedAs what: String = "the expected output",
         until condition: ([UInt8]) -> Bool
     ) async throws -> [UInt8] {
         let clock = ContinuousClock()
@@ -267,9 +270,10 @@ public final class BackgroundProcess: Sendable {
     ) async throws -> String {
         let needle = Array(text.utf8)
         let bytes = try await waitForOutput(on: stream, timeout: timeout, describedAs: "\"\(text)\"") { bytes in
-            bytes.count >= needle.count && (0...(bytes.count - needle.count)).contains { start in
-                bytes[start..<(start + needle.count)].elementsEqual(needle)
-            }
+            bytes.count >= needle.count
+                && (0...(bytes.count - needle.count)).contains { start in
+                    bytes[start..<(start + needle.count)].elementsEqual(needle)
+                }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -281,7 +285,8 @@ public final class BackgroundProcess: Sendable {
     /// Works for a process started with `ip netns exec`, which runs the program under the same pid.
     ///
     /// - Throws: ``DoorwayTestingError`` with the process's output if it ends first or `timeout` passes.
-    public func waitUntilBound(port: UInt16, transport: Transport = .tcp, timeout: Duration = .seconds(10)) async throws {
+    public func waitUntilBound(port: UInt16, transport: Transport = .tcp, timeout: Duration = .seconds(10)) async throws
+    {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         let tables = transport == .udp ? ["udp", "udp6"] : ["tcp", "tcp6"]
@@ -351,7 +356,7 @@ private final class SharedState: Sendable {
 }
 
 /// The write end of a process's standard input; writes and the close are serialized.
-fileprivate final class InputPipe: Sendable {
+private final class InputPipe: Sendable {
     private let descriptor: Mutex<Int32>
     private let command: [String]
 
@@ -367,7 +372,9 @@ fileprivate final class InputPipe: Sendable {
             }
             var offset = 0
             while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { writeDescriptor(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                let written = bytes.withUnsafeBytes {
+                    writeDescriptor(descriptor, $0.baseAddress! + offset, $0.count - offset)
+                }
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw DoorwayTestingError(
@@ -393,7 +400,9 @@ private let brokenPipesIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 // File-scope names for the C calls that `BackgroundProcess` shadows with methods of the same name.
 private func closeDescriptor(_ descriptor: Int32) { _ = close(descriptor) }
 private func sendSignal(_ pid: Int32, _ signal: Int32) -> Int32 { kill(pid, signal) }
-private func writeDescriptor(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(descriptor, bytes, count) }
+private func writeDescriptor(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}
 
 private func pause() async {
     try? await Task.sleep(for: .milliseconds(10))
@@ -425,11 +434,11 @@ private func spawn(
     _ command: [String], environment overrides: [String: String], standardStreams: (Int32, Int32, Int32)
 ) throws -> Int32 {
     #if os(Linux)
-    var actions = posix_spawn_file_actions_t()
-    var attributes = posix_spawnattr_t()
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
     #else
-    var actions: posix_spawn_file_actions_t?
-    var attributes: posix_spawnattr_t?
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
     #endif
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -459,7 +468,8 @@ private func spawn(
     var pid: pid_t = 0
     let status = posix_spawnp(&pid, command[0], &actions, &attributes, arguments, variables)
     guard status == 0 else {
-        throw DoorwayTestingError("cannot start `\(command.joined(separator: " "))`: \(String(cString: strerror(status)))")
+        throw DoorwayTestingError(
+            "cannot start `\(command.joined(separator: " "))`: \(String(cString: strerror(status)))")
     }
     return pid
 }
