@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: installs the interop peers when they are missing, then `swift test`.
+# Needs root (apt-get, and network namespaces for the two-host tests), as on CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v nc >/dev/null 2>&1 || missing+=(netcat-openbsd)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing interop peers: ${missing[*]}"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+
+swift build --build-tests
+swift test --skip-build

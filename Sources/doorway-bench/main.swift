@@ -1,0 +1,100 @@
+// doorway-bench: the Doorway side of Benchmarks/core.sh, built on the library's Server, Client and Connection.
+//
+//   doorway-bench bulk-server --listen 127.0.0.1:PORT
+//   doorway-bench bulk-client --connect 127.0.0.1:PORT --seconds S
+//   doorway-bench echo-server --listen 127.0.0.1:PORT
+//   doorway-bench echo-client --connect 127.0.0.1:PORT --count N --size BYTES
+
+import Doorway
+import Foundation
+import NIOCore
+
+func argument(_ name: String, default fallback: String? = nil) -> String {
+    let arguments = CommandLine.arguments
+    if let index = arguments.firstIndex(of: "--\(name)"), index + 1 < arguments.count { return arguments[index + 1] }
+    guard let fallback else {
+        FileHandle.standardError.write("doorway-bench: --\(name) is required\n".data(using: .utf8)!)
+        exit(2)
+    }
+    return fallback
+}
+
+func serve(framing: Framing, echo: Bool) async throws {
+    let server = try await Server.bind(try Endpoint(parsing: argument("listen")), framing: framing)
+    await withDiscardingTaskGroup { group in
+        for await connection in server.connections {
+            group.addTask {
+                try? await connection.exchange { inbound, outbound in
+                    for try await message in inbound where echo { try await outbound.write(message) }
+                }
+            }
+        }
+    }
+}
+
+func bulkClient() async throws {
+    let seconds = Double(argument("seconds", default: "5"))!
+    let connection = try await Client().connect(to: try Endpoint(parsing: argument("connect")))
+    let block = ByteBuffer(repeating: 0, count: 1 << 20)
+    let clock = ContinuousClock()
+    let start = clock.now
+    let limit = start + .milliseconds(Int64(seconds * 1000))
+    var bytes = 0
+    try await connection.exchange { _, outbound in
+        while clock.now < limit {
+            try await outbound.write(block)
+            bytes += block.readableBytes
+        }
+    }
+    let elapsed = clock.now - start
+    let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let rate = Double(bytes) * 8 / elapsedSeconds / 1e9
+    print(String(format: "{\"bytes\":%d,\"seconds\":%.3f,\"gbits_per_second\":%.2f}", bytes, elapsedSeconds, rate))
+}
+
+func echoClient() async throws {
+    let count = Int(argument("count", default: "20000"))!
+    let size = Int(argument("size", default: "64"))!
+    let connection = try await Client(parameters: TransportParameters(noDelay: true))
+        .connect(to: try Endpoint(parsing: argument("connect")), framing: .lengthPrefixed())
+    let message = ByteBuffer(repeating: 0x61, count: size)
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    samples.reserveCapacity(count)
+    try await connection.exchange { inbound, outbound in
+        var replies = inbound.makeAsyncIterator()
+        for round in 0..<(count + 1000) {
+            let start = clock.now
+            try await outbound.write(message)
+            guard let reply = try await replies.next(), reply.readableBytes == size else {
+                throw SocketError(.other, reason: "echo reply missing or wrong size")
+            }
+            let elapsed = clock.now - start
+            if round >= 1000 {
+                samples.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
+            }
+        }
+        outbound.finish()
+    }
+    samples.sort()
+    let p50 = samples[samples.count / 2]
+    let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
+    let mean = samples.reduce(0, +) / Double(samples.count)
+    print(String(format: "{\"count\":%d,\"p50_us\":%.1f,\"p99_us\":%.1f,\"mean_us\":%.1f}", count, p50, p99, mean))
+}
+
+let command = CommandLine.arguments.dropFirst().first ?? ""
+do {
+    switch command {
+    case "bulk-server": try await serve(framing: .raw, echo: false)
+    case "bulk-client": try await bulkClient()
+    case "echo-server": try await serve(framing: .lengthPrefixed(), echo: true)
+    case "echo-client": try await echoClient()
+    default:
+        FileHandle.standardError.write("usage: doorway-bench bulk-server|bulk-client|echo-server|echo-client ...\n".data(using: .utf8)!)
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write("doorway-bench: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}
