@@ -50,8 +50,8 @@ public struct ProcessResult: Sendable, CustomStringConvertible {
     /// The command, how it ended and its output: enough to tell why a test failed.
     public var description: String {
         let ending = timedOut ? "was killed after its timeout" : (termination?.description ?? "could not be stopped")
-        return
-            "`\(command.joined(separator: " "))` \(ending)\n  stdout: \(quoted(standardOutput))\n  stderr: \(quoted(standardError))"
+        return "`\(command.joined(separator: " "))` \(ending)\n"
+            + "  stdout: \(quoted(standardOutput))\n  stderr: \(quoted(standardError))"
     }
 }
 

@@ -32,8 +32,8 @@ public func unusedPort() throws -> UInt16 {
 
 private let handedOut = Mutex(Set<UInt16>())
 
-/// Whether a stream (TCP) or datagram (UDP) socket can bind `port` on the IPv6 wildcard address (which covers IPv4 too), or on
-/// 0.0.0.0 where IPv6 is off.
+/// Whether a stream (TCP) or datagram (UDP) socket can bind `port` on the IPv6 wildcard address (which covers
+/// IPv4 too), or on 0.0.0.0 where IPv6 is off.
 private func canBind(_ port: UInt16, stream: Bool) -> Bool {
     #if os(Linux)
         let socketType = Int32(stream ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue)
