@@ -74,6 +74,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "doorway-bench",
+            dependencies: [
+                "Doorway",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "DoorwayTests",
             dependencies: [

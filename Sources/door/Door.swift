@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Doorway
+import NIOCore
 
 @main
 struct Door: AsyncParsableCommand {
@@ -57,5 +58,13 @@ func reportingErrors<Result>(_ body: () async throws -> Result) async throws -> 
         throw fail(error.description)
     } catch let error as FramingError {
         throw fail(error.description)
+    } catch let error as StandardStreamError {
+        throw fail(error.description)
     }
+}
+
+/// Prints a line to standard output at once, even when it is a pipe or a file (where `print` would buffer it
+/// until exit), so that scripts waiting for it see it.
+func printNow(_ line: String) {
+    try? StandardOutput.write(ByteBuffer(string: line + "\n"))
 }

@@ -6,6 +6,9 @@ import NIOCore
 import NIOPosix
 
 enum Relay {
+    /// The parts of a datagram relay, to tell which one finished.
+    private enum Part: Sendable { case input, idle, inbound }
+
     /// Standard input goes to the connection (its end half-closes the connection, like `nc -N`); what
     /// arrives goes to standard output. Returns when the peer has closed its side.
     static func run(_ connection: Connection, input: StandardInput.Chunks) async throws {
@@ -40,7 +43,7 @@ enum Relay {
         let peer = NIOLockedValueBox<SocketAddress?>(initialPeer)
         let lastActivity = NIOLockedValueBox(NIODeadline.now())
         try await socket.exchange { inbound, outbound in
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: Part.self) { group in
                 group.addTask {
                     for try await chunk in input {
                         var target = peer.withLockedValue { $0 }
@@ -51,13 +54,14 @@ enum Relay {
                         try await outbound.write(AddressedEnvelope(remoteAddress: target!, data: chunk))
                         lastActivity.withLockedValue { $0 = .now() }
                     }
+                    return .input
                 }
                 if let idleTimeout {
                     group.addTask {
                         let limit = TimeAmount(idleTimeout)
                         while true {
                             try await Task.sleep(for: .milliseconds(50))
-                            if NIODeadline.now() - lastActivity.withLockedValue({ $0 }) > limit { return }
+                            if NIODeadline.now() - lastActivity.withLockedValue({ $0 }) > limit { return .idle }
                         }
                     }
                 }
@@ -76,10 +80,11 @@ enum Relay {
                         lastActivity.withLockedValue { $0 = .now() }
                         try StandardOutput.write(datagram.data)
                     }
+                    return .inbound
                 }
-                // The idle watchdog (or, without one, the receiver) decides when this ends.
-                _ = try await group.next()
-                if idleTimeout == nil { _ = try await group.next() }
+                // The end of standard input ends nothing by itself (answers may still come, as with nc -u):
+                // the idle timeout, or the socket closing, does.
+                while let part = try await group.next(), part == .input {}
                 group.cancelAll()
             }
         }

@@ -26,8 +26,8 @@ struct Serve: AsyncParsableCommand {
             let host = try Host(parsing: address)
             let plan = PortPlan.current
             let running = try await RunningHost.start(RunningHost.simpleServices(bindingTo: host, plan: plan))
-            print(running.table)
-            print(plan.privileged ? "(well-known ports: running as root)" : "(unprivileged ports: 10000 + well-known port; run as root for the well-known ones)")
+            printNow(running.table)
+            printNow(plan.privileged ? "(well-known ports: running as root)" : "(unprivileged ports: 10000 + well-known port; run as root for the well-known ones)")
             for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
                 printError("door: \(signal), shutting down")
                 break

@@ -37,7 +37,7 @@ struct ServiceCommand: AsyncParsableCommand {
                 endpoint, transport: transport, maximumConnections: udp ? nil : maximumConnections,
                 initializer: service.initializer(transport: transport)
             )
-            print("\(service) (RFC \(service.rfc)) on \(server.localEndpoint) (\(server.transport))")
+            printNow("\(service) (RFC \(service.rfc)) on \(server.localEndpoint) (\(server.transport))")
             for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
             await server.shutdown(gracePeriod: .seconds(5))
         }

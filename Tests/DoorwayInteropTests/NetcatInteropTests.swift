@@ -76,10 +76,8 @@ struct NetcatInteropTests {
         let received = try await server.waitForOutput(describedAs: "door's datagram") { $0.count >= question.count }
         #expect(received == question)
         try server.write(answer)
-        await withKnownIssue(Self.endsAtEndOfInput) {
-            let answered = try await client.waitForOutput(describedAs: "nc's answer") { $0.count >= answer.count }
-            #expect(answered == answer)
-        }
+        let answered = try await client.waitForOutput(describedAs: "nc's answer") { $0.count >= answer.count }
+        #expect(answered == answer)
         await expectCleanExit(client)
     }
 
@@ -89,20 +87,13 @@ struct NetcatInteropTests {
         let server = try Subprocess.start([door, "listen", "-u", "-w", "3", "127.0.0.1:\(port)"])
         defer { server.kill() }
         server.closeInput()
-        await withKnownIssue(Self.endsAtEndOfInput) {
-            try await server.waitUntilBound(port: port, transport: .udp)
-            let client = try Subprocess.start([nc, "-u", "127.0.0.1", "\(port)"])
-            defer { client.kill() }
-            let datagram = message("from nc")
-            try client.write(datagram)
-            let received = try await server.waitForOutput(describedAs: "nc's datagram") { $0.count >= datagram.count }
-            #expect(received == datagram)
-        }
+        try await server.waitUntilBound(port: port, transport: .udp)
+        let client = try Subprocess.start([nc, "-u", "127.0.0.1", "\(port)"])
+        defer { client.kill() }
+        let datagram = message("from nc")
+        try client.write(datagram)
+        let received = try await server.waitForOutput(describedAs: "nc's datagram") { $0.count >= datagram.count }
+        #expect(received == datagram)
         await expectCleanExit(server)
     }
-
-    static let endsAtEndOfInput: Comment = """
-        door's datagram relay (Sources/door/Relay.swift) ends as soon as standard input ends when -w is given, \
-        instead of after -w idle seconds, so answers that come after the last datagram sent are lost
-        """
 }

@@ -31,14 +31,7 @@ struct ServeSmokeTests {
                 }
             }
         }
-        await withKnownIssue(
-            """
-            door serve prints its table with print(), which stdio buffers when stdout is not a terminal: \
-            it appears only at exit
-            """
-        ) {
-            try await serve.waitForOutput(containing: "ENDPOINT", timeout: .seconds(3))
-        }
+        try await serve.waitForOutput(containing: "ENDPOINT", timeout: .seconds(3))
 
         let echo = port(7)
         let tcpEcho = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(echo)"], input: "ping over tcp\n")

@@ -177,9 +177,9 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
     }
 
     @Test func refusedConnectionIsAClearError() async throws {
-        let server = try await Server.bind(loopback, framing: .raw)
-        let endpoint = server.localEndpoint
-        await server.shutdown(gracePeriod: .zero)
+        // Port 1 (tcpmux): nothing listens there, and it is outside the ephemeral range, so a parallel test's
+        // client cannot land on it and self-connect, as can happen with a just-closed ephemeral port.
+        let endpoint = try Endpoint(parsing: "127.0.0.1:1")
         await #expect {
             _ = try await Client().connect(to: endpoint)
         } throws: { error in
@@ -205,7 +205,6 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
         let server = try await Server.bind(loopback, framing: .lines())
         let echo = serveEcho(server)
         let connection = try await Client().connect(to: server.localEndpoint, framing: .lines())
-        let endpoint = server.localEndpoint
         try await connection.exchange { inbound, outbound in
             var iterator = inbound.makeAsyncIterator()
             try await outbound.write("before")
@@ -213,7 +212,7 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
             let shutdown = Task { await server.shutdown(gracePeriod: .seconds(30)) }
             // Stopped accepting...
             try await Task.sleep(for: .milliseconds(200))
-            await #expect(throws: SocketError.self) { _ = try await Client().connect(to: endpoint) }
+            #expect(!server.channel.isActive)
             // ...while the session in flight goes on.
             try await outbound.write("during")
             #expect(try await iterator.next().map { String(buffer: $0) } == "during")
