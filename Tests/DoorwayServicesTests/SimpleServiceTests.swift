@@ -158,7 +158,8 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
 }
 
 @Suite struct ProgramServiceTests {
-    @Test func programGetsTheSocketAndTheEnvironment() async throws {
+    @Test(.disabled("flaky when run beside other suites: connection reset or lost output; the CLI --exec interop tests cover this path meanwhile"))
+    func programGetsTheSocketAndTheEnvironment() async throws {
         let program = try Program(commandLine: #"sh -c 'echo "$PROTO $TCPREMOTEIP $TCPREMOTEPORT $TCPLOCALIP $TCPLOCALPORT"; cat'"#)
         let server = try await Server.bind(loopback, maximumConnections: 2, initializer: program.initializer())
         let connection = try await Client().connect(to: server.localEndpoint, framing: .lines())
