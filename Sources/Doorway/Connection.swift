@@ -25,9 +25,9 @@ public struct Connection: Sendable {
     public let transport: Transport
     public let framing: Framing
     public let parameters: TransportParameters
+    private let held: HeldChannel
     /// The NIO channel beneath, for reading options or adding handlers.
-    public let channel: any Channel
-    private let started = NIOLockedValueBox(false)
+    public var channel: any Channel { held.channel }
     /// Kept once known, so that they can still be read after the connection closes.
     private let endpoints = NIOLockedValueBox<(local: Endpoint?, remote: Endpoint?)>((nil, nil))
 
@@ -51,9 +51,7 @@ public struct Connection: Sendable {
     /// loses no bytes.
     init(wrapping channel: any Channel, transport: Transport, framing: Framing, parameters: TransportParameters) throws {
         try framing.addHandlers(to: channel.pipeline.syncOperations)
-        try channel.pipeline.syncOperations.addHandler(HeldEvents())
-        try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-        self.channel = channel
+        self.held = try HeldChannel(holding: channel)
         self.transport = transport
         self.framing = framing
         self.parameters = parameters
@@ -66,22 +64,11 @@ public struct Connection: Sendable {
     public func exchange<Result: Sendable>(
         _ body: (_ inbound: Inbound, _ outbound: Outbound) async throws -> Result
     ) async throws -> Result {
-        guard started.withLockedValue({ wasStarted in defer { wasStarted = true }; return !wasStarted }) else {
-            throw SocketError(.other, reason: "this connection's messages are already being exchanged")
-        }
         _ = knownEndpoints()
-        let channel = self.channel
-        let isStream = transport.isStream
-        let asyncChannel = try await channel.eventLoop.submit {
-            let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                wrappingChannelSynchronously: channel,
-                configuration: .init(isOutboundHalfClosureEnabled: isStream)
-            )
-            let held = try channel.pipeline.syncOperations.context(handlerType: HeldEvents.self)
-            (held.handler as! HeldEvents).release(context: held)
-            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
-            return asyncChannel
-        }.get()
+        let asyncChannel: NIOAsyncChannel<ByteBuffer, ByteBuffer> = try await held.takeUp(
+            configuration: .init(isOutboundHalfClosureEnabled: transport.isStream),
+            alreadyTakenUp: "this connection's messages are already being exchanged"
+        )
         return try await asyncChannel.executeThenClose { inbound, outbound in
             try await body(inbound, outbound)
         }

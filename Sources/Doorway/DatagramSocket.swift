@@ -30,15 +30,16 @@ public struct DatagramSocket: Sendable {
     public typealias Outbound = NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>
 
     public let parameters: TransportParameters
+    private let held: HeldChannel
     /// The NIO channel beneath.
-    public let channel: any Channel
-    private let started = NIOLockedValueBox(false)
+    public var channel: any Channel { held.channel }
 
     public var localEndpoint: Endpoint? { channel.localAddress.map(Endpoint.init) }
 
-    private init(channel: any Channel, parameters: TransportParameters) {
+    /// On the event loop, before the socket is registered.
+    private init(channel: any Channel, parameters: TransportParameters) throws {
         self.parameters = parameters
-        self.channel = channel
+        self.held = try HeldChannel(holding: channel)
     }
 
     /// Binds a UDP socket at `endpoint` (port 0 lets the kernel choose).
@@ -56,18 +57,19 @@ public struct DatagramSocket: Sendable {
         var lastError: (any Error)?
         for address in addresses {
             do {
-                return try await DatagramBootstrap(group: group)
+                // The socket value is made in the initializer, before the channel is registered and could read.
+                let made = NIOLockedValueBox<DatagramSocket?>(nil)
+                _ = try await DatagramBootstrap(group: group)
                     .channelInitializer { channel in
-                        // Nothing is read until `exchange` starts.
-                        var options = parameters.channelOptions(for: .udp, role: .initiating)
-                        options.append(key: ChannelOptions.autoRead, value: false)
-                        return options.applyAllChannelOptions(to: channel).flatMapThrowing {
-                            try channel.pipeline.syncOperations.addHandler(HeldEvents())
-                        }
+                        parameters.channelOptions(for: .udp, role: .initiating).applyAllChannelOptions(to: channel)
+                            .flatMapThrowing {
+                                let socket = try DatagramSocket(channel: channel, parameters: parameters)
+                                made.withLockedValue { $0 = socket }
+                            }
                     }
-                    .bind(to: address)
-                    .map { DatagramSocket(channel: $0, parameters: parameters) }
-                    .get()
+                    .bind(to: address).get()
+                guard let socket = made.withLockedValue({ $0 }) else { throw SocketError.closed }
+                return socket
             } catch {
                 lastError = error
                 if case .host(.any, _) = endpoint, address.protocol == .inet6 { continue }
@@ -95,19 +97,8 @@ public struct DatagramSocket: Sendable {
     public func exchange<Result: Sendable>(
         _ body: (_ inbound: Inbound, _ outbound: Outbound) async throws -> Result
     ) async throws -> Result {
-        guard started.withLockedValue({ wasStarted in defer { wasStarted = true }; return !wasStarted }) else {
-            throw SocketError(.other, reason: "this socket's datagrams are already being exchanged")
-        }
-        let channel = self.channel
-        let asyncChannel = try await channel.eventLoop.submit {
-            let asyncChannel = try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
-                wrappingChannelSynchronously: channel
-            )
-            let held = try channel.pipeline.syncOperations.context(handlerType: HeldEvents.self)
-            (held.handler as! HeldEvents).release(context: held)
-            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
-            return asyncChannel
-        }.get()
+        let asyncChannel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>> =
+            try await held.takeUp(configuration: .init(), alreadyTakenUp: "this socket's datagrams are already being exchanged")
         return try await asyncChannel.executeThenClose { inbound, outbound in
             try await body(inbound, outbound)
         }

@@ -1,5 +1,6 @@
 // Holds a connection's inbound events until its messages are taken up, then replays them in order.
 
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Until ``release(context:)``, keeps every inbound event (reads, end of input, errors, closing) instead of
@@ -57,5 +58,41 @@ final class HeldEvents: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+}
+
+/// A channel whose inbound events are held until its messages are taken up for async use, which happens once.
+///
+/// ``Connection`` and ``DatagramSocket`` share this: their sockets read nothing until `exchange` starts.
+struct HeldChannel: Sendable {
+    let channel: any Channel
+    private let takenUp = NIOLockedValueBox(false)
+
+    /// Starts holding `channel`'s events and stops it reading; on the event loop, before it is active.
+    init(holding channel: any Channel) throws {
+        try channel.pipeline.syncOperations.addHandler(HeldEvents())
+        try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+        self.channel = channel
+    }
+
+    /// Wraps the channel for async use, passes on what was held and starts reading.
+    /// - Throws: ``SocketError`` saying `alreadyTakenUp` on a second call.
+    func takeUp<Inbound: Sendable, Outbound: Sendable>(
+        configuration: NIOAsyncChannel<Inbound, Outbound>.Configuration,
+        alreadyTakenUp: String
+    ) async throws -> NIOAsyncChannel<Inbound, Outbound> {
+        guard takenUp.withLockedValue({ wasTakenUp in defer { wasTakenUp = true }; return !wasTakenUp }) else {
+            throw SocketError(.other, reason: alreadyTakenUp)
+        }
+        let channel = self.channel
+        return try await channel.eventLoop.submit {
+            let asyncChannel = try NIOAsyncChannel<Inbound, Outbound>(
+                wrappingChannelSynchronously: channel, configuration: configuration
+            )
+            let held = try channel.pipeline.syncOperations.context(handlerType: HeldEvents.self)
+            (held.handler as! HeldEvents).release(context: held)
+            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+            return asyncChannel
+        }.get()
     }
 }

@@ -69,14 +69,9 @@ public struct SocketError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Translates an error from connecting to `endpoint` into one the user can act on.
     static func connecting(_ endpoint: Endpoint, timeout: Duration, _ error: any Error) -> SocketError {
         if let error = error as? SocketError { return error }
-        if let error = error as? NIOConnectionError {
-            if error.dnsAError != nil, error.dnsAAAAError != nil || error.connectionErrors.isEmpty,
-                error.connectionErrors.isEmpty
-            {
-                return SocketError(.nameNotResolved, endpoint: endpoint,
-                    reason: "cannot resolve \(endpoint.host.map(String.init(describing:)) ?? "\(endpoint)"); check the host name")
-            }
-            if let first = error.connectionErrors.first { return connecting(endpoint, timeout: timeout, first.error) }
+        // Names are resolved before NIO connects (see `ResolvedAddresses`), so NIO reports only connection errors.
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
+            return connecting(endpoint, timeout: timeout, first.error)
         }
         if case ChannelError.connectTimeout = error {
             return SocketError(.timedOut, endpoint: endpoint,

@@ -25,26 +25,8 @@ func fail(_ message: String, code: Int32 = 1) -> ExitCode {
 }
 
 func printError(_ message: String) {
-    var standardError = StandardError()
-    print(message, to: &standardError)
+    try? StandardOutput.write(ByteBuffer(string: message), newline: true, to: StandardOutput.error)
 }
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        var bytes = Array(string.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            bytes = bytes.dropFirst(written)
-        }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Runs `body`, turning Doorway's errors into a one-line message and a non-zero exit.
 func reportingErrors<Result>(_ body: () async throws -> Result) async throws -> Result {

@@ -47,11 +47,11 @@ struct Listen: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let where_ = try listenEndpoint()
-            if options.udp { return try await runDatagrams(where_) }
-            if let program { return try await runProgram(try Program(commandLine: program), at: where_) }
+            let local = try listenEndpoint()
+            if options.udp { return try await runDatagrams(local) }
+            if let program { return try await runProgram(try Program(commandLine: program), at: local) }
             let server = try await Server.bind(
-                where_, transport: options.transport, framing: options.messageFraming, parameters: options.parameters,
+                local, transport: options.transport, framing: options.messageFraming, parameters: options.parameters,
                 maximumConnections: 1
             )
             try await announce(server)

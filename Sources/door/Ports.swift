@@ -37,15 +37,20 @@ struct Ports: ParsableCommand {
             entries = registry.services
             byNumber = true
         }
-        for service in entries {
-            if json {
-                let aliases = service.aliases.map { "\"\(escape($0))\"" }.joined(separator: ",")
-                print(
-                    "{\"name\":\"\(escape(service.name))\",\"port\":\(service.port),\"transport\":\"\(service.transport)\","
-                        + "\"aliases\":[\(aliases)],\"description\":\"\(escape(service.summary))\"}"
+        if json {
+            // One JSON object per line, so that scripts can stream it.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for service in entries {
+                let entry = Entry(
+                    name: service.name, port: service.port.rawValue, transport: service.transport.rawValue,
+                    aliases: service.aliases, description: service.summary
                 )
-                continue
+                print(String(decoding: try encoder.encode(entry), as: UTF8.self))
             }
+            return
+        }
+        for service in entries {
             let aliases = service.aliases.isEmpty ? "" : " (\(service.aliases.joined(separator: ", ")))"
             let spec = "\(service.port)/\(service.transport)"
             if byNumber {
@@ -56,11 +61,15 @@ struct Ports: ParsableCommand {
         }
     }
 
-    private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    private struct Entry: Encodable {
+        var name: String
+        var port: UInt16
+        var transport: String
+        var aliases: [String]
+        var description: String
     }
 
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 }

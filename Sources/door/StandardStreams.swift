@@ -4,6 +4,7 @@
 // plain blocking reads on a thread of its own, whatever it is: a pipe, a terminal, a file or /dev/null.
 
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 
 #if canImport(Glibc)
@@ -20,9 +21,9 @@ enum StandardInput {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .unbounded)
         // At most four chunks wait for the consumer.
         let credit = DispatchSemaphore(value: 4)
-        let stop = NIOLockedFlag()
+        let stopped = NIOLockedValueBox(false)
         continuation.onTermination = { _ in
-            stop.set()
+            stopped.withLockedValue { $0 = true }
             credit.signal()
         }
         Thread.detachNewThread {
@@ -32,7 +33,7 @@ enum StandardInput {
                 credit.wait()
                 continuation.yield(buffer)
             }
-            while !stop.isSet {
+            while !stopped.withLockedValue({ $0 }) {
                 let count = storage.withUnsafeMutableBytes { read(0, $0.baseAddress, chunkSize) }
                 if count < 0 {
                     if errno == EINTR { continue }
@@ -79,32 +80,28 @@ enum StandardInput {
     }
 }
 
-/// A flag one thread sets and another reads.
-final class NIOLockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
-}
-
 struct StandardStreamError: Error, CustomStringConvertible {
     var reason: String
     var description: String { reason }
 }
 
+/// Unbuffered writes to standard output (or error): what is written is out at once, pipe or terminal.
 enum StandardOutput {
-    /// Writes all of `buffer` to standard output, with a newline after it when `newline` is set.
-    static func write(_ buffer: ByteBuffer, newline: Bool = false) throws {
-        try buffer.withUnsafeReadableBytes { try writeAll($0) }
-        if newline { try newlineByte.withUnsafeBytes { try writeAll($0) } }
+    static let output: Int32 = 1
+    static let error: Int32 = 2
+
+    /// Writes all of `buffer`, with a newline after it when `newline` is set.
+    static func write(_ buffer: ByteBuffer, newline: Bool = false, to descriptor: Int32 = output) throws {
+        try buffer.withUnsafeReadableBytes { try writeAll($0, to: descriptor) }
+        if newline { try newlineByte.withUnsafeBytes { try writeAll($0, to: descriptor) } }
     }
 
     private static let newlineByte: [UInt8] = [UInt8(ascii: "\n")]
 
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw StandardStreamError(reason: "cannot write standard output: \(String(cString: strerror(errno)))")
