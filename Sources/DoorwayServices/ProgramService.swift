@@ -156,6 +156,10 @@ enum ProgramRun {
             let identity = SocketIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
             guard claimed.withLockedValue({ $0.insert(identity).inserted }) else { continue }
             let copy = fcntl(fd, F_DUPFD_CLOEXEC, 3)
+            // NIO accepted the socket non-blocking; the program expects ordinary blocking reads and writes (a
+            // `cat` would otherwise stop at its first EAGAIN). The flag belongs to the shared open file, which
+            // NIO never reads or writes, since the channel is never registered.
+            if copy >= 0 { _ = fcntl(copy, F_SETFL, fcntl(copy, F_GETFL) & ~O_NONBLOCK) }
             guard copy >= 0 else {
                 release(identity)
                 throw SocketError(.other, reason: "cannot hand the connection to the program: \(String(cString: strerror(errno)))")

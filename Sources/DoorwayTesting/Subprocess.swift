@@ -445,6 +445,9 @@ private func spawn(
     posix_spawn_file_actions_adddup2(&actions, standardStreams.0, 0)
     posix_spawn_file_actions_adddup2(&actions, standardStreams.1, 1)
     posix_spawn_file_actions_adddup2(&actions, standardStreams.2, 2)
+    // NIO's sockets are not close-on-exec: a child that inherited a test's listening socket would keep it
+    // accepting after the test's server closed it.
+    _ = spawnActionsCloseFrom(&actions, 3)
 
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -502,3 +505,7 @@ private func boundPorts(in table: String, listeningOnly: Bool, inodes: Set<Subst
     }
     return ports
 }
+
+/// glibc 2.34+ has this, but Swift's Glibc module does not show it (it needs `_GNU_SOURCE`).
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func spawnActionsCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
