@@ -78,7 +78,9 @@ let package = Package(
             name: "doorway-bench",
             dependencies: [
                 "Doorway",
+                "DoorwayServices",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

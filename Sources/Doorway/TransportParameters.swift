@@ -31,6 +31,9 @@ public struct TransportParameters: Hashable, Sendable {
     public var connectTimeout: Duration?
     /// Close a connection on which nothing was read or written for this long; never when unset.
     public var idleTimeout: Duration?
+    /// How long closing a connection waits for messages already sent to reach the peer (as `SO_LINGER` does
+    /// for the kernel's queue, here for the application's); 30 seconds when unset (stream only).
+    public var lingerTimeout: Duration?
 
     /// TCP keepalive: after `idle` without traffic, probe every `interval`, give up after `count` probes.
     public struct KeepAlive: Hashable, Sendable {
@@ -54,7 +57,8 @@ public struct TransportParameters: Hashable, Sendable {
         reuseAddress: Bool? = nil,
         backlog: Int? = nil,
         connectTimeout: Duration? = nil,
-        idleTimeout: Duration? = nil
+        idleTimeout: Duration? = nil,
+        lingerTimeout: Duration? = nil
     ) {
         self.sendBufferSize = sendBufferSize
         self.receiveBufferSize = receiveBufferSize
@@ -65,6 +69,7 @@ public struct TransportParameters: Hashable, Sendable {
         self.backlog = backlog
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
+        self.lingerTimeout = lingerTimeout
     }
 
     /// Linux accepts `TCP_MAXSEG` from 88 (`TCP_MIN_MSS`) to 32767 (`MAX_TCP_WINDOW`).
@@ -77,6 +82,7 @@ public struct TransportParameters: Hashable, Sendable {
 
     static let defaultBacklog = 256
     static let defaultConnectTimeout = Duration.seconds(10)
+    static let defaultLingerTimeout = Duration.seconds(30)
 
     /// Checks every parameter, and that it makes sense on `transport`.
     /// - Throws: ``ParameterError`` naming the parameter, the value and the fix.
@@ -128,6 +134,10 @@ public struct TransportParameters: Hashable, Sendable {
         }
         if let idleTimeout, idleTimeout <= .zero {
             throw fail("idle timeout", idleTimeout, "must be longer than zero")
+        }
+        if let lingerTimeout {
+            guard transport.isStream else { throw fail("linger timeout", lingerTimeout, "is for streams; UDP queues nothing to wait for") }
+            guard lingerTimeout >= .zero else { throw fail("linger timeout", lingerTimeout, "must not be negative") }
         }
     }
 }

@@ -6,8 +6,10 @@
 //   doorway-bench echo-client --connect 127.0.0.1:PORT --count N --size BYTES
 
 import Doorway
+import DoorwayServices
 import Foundation
 import NIOCore
+import NIOPosix
 
 func argument(_ name: String, default fallback: String? = nil) -> String {
     let arguments = CommandLine.arguments
@@ -19,17 +21,31 @@ func argument(_ name: String, default fallback: String? = nil) -> String {
     return fallback
 }
 
-func serve(framing: Framing, echo: Bool) async throws {
-    let server = try await Server.bind(try Endpoint(parsing: argument("listen")), framing: framing)
+/// Receives through the async `Connection` API and drops what arrives.
+func bulkServer() async throws {
+    let server = try await Server.bind(try Endpoint(parsing: argument("listen")), framing: .raw)
     await withDiscardingTaskGroup { group in
         for await connection in server.connections {
             group.addTask {
-                try? await connection.exchange { inbound, outbound in
-                    for try await message in inbound where echo { try await outbound.write(message) }
+                try? await connection.exchange { inbound, _ in
+                    for try await _ in inbound {}
                 }
             }
         }
     }
+}
+
+/// The echo service as `door` runs it: handlers on the event loop (framing, then echo), no task per message.
+func echoServer() async throws {
+    let framing = Framing.lengthPrefixed()
+    let echo = SimpleService.echo.initializer(transport: .tcp)
+    let server = try await Server.bind(
+        try Endpoint(parsing: argument("listen")), parameters: TransportParameters(noDelay: true)
+    ) { channel in
+        channel.eventLoop.makeCompletedFuture { try framing.addHandlers(to: channel.pipeline.syncOperations) }
+            .flatMap { echo(channel) }
+    }
+    await server.closed()
 }
 
 func bulkClient() async throws {
@@ -83,12 +99,22 @@ func echoClient() async throws {
     print(String(format: "{\"count\":%d,\"p50_us\":%.1f,\"p99_us\":%.1f,\"mean_us\":%.1f}", count, p50, p99, mean))
 }
 
+// Run Swift Concurrency's jobs on NIO's event loops, so that an async client resumes on an event loop thread
+// instead of hopping to the cooperative pool and back for every message.
+// A client with one connection needs one event loop: its task then resumes on the channel's own thread.
+if ProcessInfo.processInfo.environment["DOORWAY_BENCH_COOPERATIVE_POOL"] == nil {
+    if CommandLine.arguments.dropFirst().first?.hasSuffix("-client") == true {
+        NIOSingletons.groupLoopCountSuggestion = 1
+    }
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+}
+
 let command = CommandLine.arguments.dropFirst().first ?? ""
 do {
     switch command {
-    case "bulk-server": try await serve(framing: .raw, echo: false)
+    case "bulk-server": try await bulkServer()
     case "bulk-client": try await bulkClient()
-    case "echo-server": try await serve(framing: .lengthPrefixed(), echo: true)
+    case "echo-server": try await echoServer()
     case "echo-client": try await echoClient()
     default:
         FileHandle.standardError.write("usage: doorway-bench bulk-server|bulk-client|echo-server|echo-client ...\n".data(using: .utf8)!)
