@@ -19,6 +19,10 @@ public struct Client: Sendable {
     /// Use only IPv4 or only IPv6 addresses; both when nil.
     public var family: AddressFamily?
     public var group: any EventLoopGroup
+    /// Turns a host endpoint into the addresses to try; `getaddrinfo` unless a test supplies its own answer.
+    var resolve: @Sendable (Endpoint, AddressFamily?) async throws -> [SocketAddress] = { endpoint, family in
+        try await endpoint.socketAddresses(family: family)
+    }
 
     public init(
         parameters: TransportParameters = TransportParameters(),
@@ -78,7 +82,7 @@ public struct Client: Sendable {
             case .unix(let path):
                 return try await bootstrap.connect(unixDomainSocketPath: path).get()
             case .host(let host, let port):
-                let addresses = try await endpoint.socketAddresses(family: family)
+                let addresses = try await resolve(endpoint, family)
                 return try await bootstrap.resolver(ResolvedAddresses(addresses: addresses, eventLoop: loop))
                     .connect(host: host.resolvableText ?? "localhost", port: Int(port.rawValue)).get()
             }

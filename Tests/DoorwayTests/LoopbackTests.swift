@@ -1,6 +1,6 @@
 // Servers, clients and connections over loopback: TCP, UDP and Unix; options as applied; shutdown; the cap.
 
-import Doorway
+@testable import Doorway
 import Foundation
 import NIOCore
 import Testing
@@ -46,6 +46,29 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
         }
         #expect(received == ["hello", "world"])
         #expect(connection.remoteEndpoint == server.localEndpoint)
+        await server.shutdown(gracePeriod: .seconds(1))
+        echo.cancel()
+    }
+
+    @Test func clientTriesEveryAddressOfAName() async throws {
+        // A name with an IPv6 and an IPv4 address, as "localhost" often has; the server listens on IPv4 only,
+        // so ::1 refuses and the client must go on to 127.0.0.1 rather than give up at the first address.
+        let server = try await Server.bind(loopback, framing: .lines())
+        let echo = serveEcho(server)
+        let port = Int(server.localEndpoint.port!.rawValue)
+        var client = Client()
+        client.resolve = { _, _ in
+            [try SocketAddress(ipAddress: "::1", port: port), try SocketAddress(ipAddress: "127.0.0.1", port: port)]
+        }
+        let named = Endpoint.host(.name("dual-stack.test"), port: server.localEndpoint.port!)
+        let connection = try await client.connect(to: named, framing: .lines())
+        #expect(connection.remoteEndpoint == server.localEndpoint)
+        let received = try await connection.exchange { inbound, outbound in
+            try await outbound.write("by name")
+            outbound.finish()
+            return try await collect(inbound)
+        }
+        #expect(received == ["by name"])
         await server.shutdown(gracePeriod: .seconds(1))
         echo.cancel()
     }

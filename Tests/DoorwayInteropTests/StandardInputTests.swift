@@ -1,0 +1,37 @@
+// door connect's standard input may be a pipe, a regular file or /dev/null (NIO's pipe bootstrap takes none
+// of the last two, and epoll refuses /dev/null).
+
+import Doorway
+import DoorwayTesting
+import Foundation
+import Testing
+
+@Suite("door connect with standard input from a file or /dev/null", .timeLimit(.minutes(2)))
+struct StandardInputTests {
+    @Test("a regular file goes through whole, and its end half-closes the connection")
+    func regularFile() async throws {
+        let (door, port) = (try door(), try unusedPort())
+        let echo = try Subprocess.start([door, "service", "echo", "--listen", "127.0.0.1:\(port)"])
+        defer { echo.kill() }
+        try await echo.waitUntilBound(port: port)
+        let path = NSTemporaryDirectory() + "door-stdin-\(getpid())-\(port).bin"
+        let content = message("a file on standard input", bulk: 1 << 20)
+        try Data(content).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // The echo service closes once our half-close has arrived and the echo is out, so door ends by itself.
+        let result = try await Subprocess.run(["sh", "-c", "exec \"$0\" connect 127.0.0.1 \(port) < \"$1\"", door, path])
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.standardOutput == content)
+    }
+
+    @Test("/dev/null is an empty input: the connection half-closes at once and the answer still arrives")
+    func devNull() async throws {
+        let (door, port) = (try door(), try unusedPort())
+        let daytime = try Subprocess.start([door, "service", "daytime", "--listen", "127.0.0.1:\(port)"])
+        defer { daytime.kill() }
+        try await daytime.waitUntilBound(port: port)
+        let result = try await Subprocess.run(["sh", "-c", "exec \"$0\" connect 127.0.0.1 \(port) < /dev/null", door])
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.standardOutputText.hasSuffix("-UTC\r\n"), "\(result)")
+    }
+}
