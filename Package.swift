@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Doorway", targets: ["Doorway"]),
         .library(name: "DoorwayServices", targets: ["DoorwayServices"]),
+        .library(name: "DoorwayWeb", targets: ["DoorwayWeb"]),
         .library(name: "DoorwayHost", targets: ["DoorwayHost"]),
         .library(name: "DoorwayTesting", targets: ["DoorwayTesting"]),
         .executable(name: "door", targets: ["door"]),
@@ -44,6 +45,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(name: "CDoorwayWeb"),
+        .target(
+            name: "DoorwayWeb",
+            dependencies: [
+                "Doorway",
+                "CDoorwayWeb",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "DoorwayTesting",
             dependencies: ["Doorway"],
@@ -54,6 +69,7 @@ let package = Package(
             dependencies: [
                 "Doorway",
                 "DoorwayServices",
+                "DoorwayWeb",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -63,6 +79,7 @@ let package = Package(
             dependencies: [
                 "Doorway",
                 "DoorwayServices",
+                "DoorwayWeb",
                 "DoorwayHost",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -97,6 +114,17 @@ let package = Package(
         .testTarget(
             name: "DoorwayInteropTests",
             dependencies: ["Doorway", "DoorwayTesting", "door"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DoorwayWebTests",
+            dependencies: [
+                "Doorway", "DoorwayWeb", "DoorwayTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,54 @@
+// Answers a request that NIO's HTTP parser rejected with the status that names the problem, then closes.
+
+import NIOCore
+import NIOHTTP1
+
+/// Turns `HTTPParserError`s into responses: 414 for an over-long request line, 431 for an over-large header
+/// section, 501 for a method the parser does not know, 505 for an unsupported version, and 400 for the rest
+/// (no Host is checked later; here: obs-fold, whitespace before a colon, a bare CR, Content-Length with
+/// Transfer-Encoding, a bad or repeated Content-Length). The connection is closed afterwards: after a framing
+/// error the server can no longer tell where the next request starts.
+final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let headGuard: RequestHeadGuard
+    private var answered = false
+
+    init(headGuard: RequestHeadGuard) {
+        self.headGuard = headGuard
+    }
+
+    static func status(for error: HTTPParserError, readingRequestLine: Bool) -> HTTPResponseStatus {
+        switch error {
+        case .headerOverflow: readingRequestLine ? .uriTooLong : .requestHeaderFieldsTooLarge
+        case .invalidMethod: .notImplemented
+        case .invalidVersion: .httpVersionNotSupported
+        default: .badRequest
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        guard !answered else { return }
+        answered = true
+        let status = Self.status(for: parserError, readingRequestLine: headGuard.isReadingRequestLine)
+        headGuard.responseStarted()
+        let page = ErrorPage(status: status)
+        var headers = HTTPHeaders()
+        headers.add(name: "Date", value: ResponseDate.current)
+        headers.add(name: "Content-Type", value: ErrorPage.contentType)
+        headers.add(name: "Content-Length", value: String(page.body.utf8.count))
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: page.body)))), promise: nil)
+        let loopBoundContext = context.loopBound
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            loopBoundContext.value.close(promise: nil)
+        }
+    }
+}

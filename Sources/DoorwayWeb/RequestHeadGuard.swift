@@ -1,0 +1,114 @@
+// Times a connection between requests and while a request arrives, so slow or silent clients cannot hold slots.
+
+import NIOCore
+
+/// Sits in front of the HTTP decoder and watches the raw bytes.
+///
+/// - Between requests a keep-alive timer runs; when it fires the connection is closed.
+/// - From the first byte of a request until its response starts, the header timer runs; when it fires the
+///   client gets 408 and the connection is closed. A slowloris client that trickles its head (or its body)
+///   therefore loses its slot after the header timeout, however steadily it trickles.
+/// - A new connection starts with the header timer, so one that never speaks is closed just as soon.
+///
+/// It also notes whether the current request's first line has ended, so that a parser overflow can be
+/// answered 414 (request line too long) or 431 (header section too large).
+final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase {
+        case awaitingRequest
+        case readingRequest
+        case responding
+    }
+
+    private let headerTimeout: TimeAmount
+    private let keepAliveTimeout: TimeAmount
+    private var phase = Phase.readingRequest
+    private var timer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+    private var requestLineEnded = false
+
+    init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount) {
+        self.headerTimeout = headerTimeout
+        self.keepAliveTimeout = keepAliveTimeout
+    }
+
+    /// True while the request line of the request being read has not yet ended.
+    var isReadingRequestLine: Bool { phase == .readingRequest && !requestLineEnded }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { startTimer(headerTimeout) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimer()
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if timer == nil, phase == .readingRequest { startTimer(headerTimeout) }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        if phase == .awaitingRequest {
+            phase = .readingRequest
+            requestLineEnded = false
+            startTimer(headerTimeout)
+        }
+        if phase == .readingRequest, !requestLineEnded, bytes.readableBytesView.contains(UInt8(ascii: "\n")) {
+            requestLineEnded = true
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// The responder has begun answering: the client is no longer on the clock.
+    func responseStarted() {
+        phase = .responding
+        cancelTimer()
+    }
+
+    /// The responder has written a whole response: wait for the next request under the keep-alive timer.
+    func responseFinished() {
+        phase = .awaitingRequest
+        requestLineEnded = false
+        startTimer(keepAliveTimeout)
+    }
+
+    private func startTimer(_ delay: TimeAmount) {
+        cancelTimer()
+        guard let context else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: delay) { loopBound.value.timerFired() }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func timerFired() {
+        timer = nil
+        guard let context else { return }
+        switch phase {
+        case .readingRequest:
+            let response = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+            let loopBoundContext = context.loopBound
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: response)))
+                .whenComplete { _ in loopBoundContext.value.close(promise: nil) }
+        case .awaitingRequest:
+            context.close(promise: nil)
+        case .responding:
+            break
+        }
+    }
+}

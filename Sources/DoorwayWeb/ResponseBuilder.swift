@@ -1,0 +1,275 @@
+// Decides the response to one request: method, target, file, conditions, ranges (RFC 9110).
+
+import NIOCore
+import NIOHTTP1
+
+/// A response ready to write: the body as byte buffers and file ranges, Content-Length already set.
+struct Response {
+    enum Chunk {
+        case bytes(ByteBuffer)
+        /// Bytes of ``Response/file``, sent with sendfile.
+        case file(Range<Int>)
+    }
+
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
+    var body: [Chunk] = []
+    var file: OpenedFile?
+}
+
+/// Builds the ``Response`` for a request head.
+struct ResponseBuilder {
+    static let allowedMethods = "GET, HEAD, OPTIONS"
+
+    let server: WebServer
+    let allocator: ByteBufferAllocator
+
+    private var policy: WebServer.Policy { server.configuration.policy }
+    private var limits: WebServer.Limits { server.configuration.limits }
+
+    func response(to head: HTTPRequestHead) -> Response {
+        let hosts = head.headers["host"]
+        if hosts.count > 1 || (hosts.isEmpty && head.version != .http1_0) {
+            return error(.badRequest, for: head)
+        }
+        switch head.method {
+        case .GET, .HEAD:
+            break
+        case .OPTIONS:
+            return Response(status: .noContent, headers: ["Allow": Self.allowedMethods])
+        case .RAW:
+            return error(.notImplemented, for: head)
+        default:
+            var response = error(.methodNotAllowed, for: head)
+            response.headers.add(name: "Allow", value: Self.allowedMethods)
+            return response
+        }
+        let target: RequestTarget
+        do {
+            target = try RequestTarget.parse(head.uri)
+        } catch {
+            return self.error(.badRequest, for: head)
+        }
+        if target.isHidden && !policy.servesHiddenFiles {
+            return error(.notFound, for: head)
+        }
+        let relativePath = target.segments.isEmpty ? "." : target.segments.joined(separator: "/")
+        let file: OpenedFile
+        do {
+            file = try server.root.open(relativePath)
+        } catch {
+            return self.error(error == .notFound ? .notFound : .forbidden, for: head)
+        }
+        switch file.kind {
+        case .regular:
+            return fileResponse(file, path: relativePath, for: head)
+        case .other:
+            return error(.forbidden, for: head)
+        case .directory:
+            guard target.hasTrailingSlash || target.segments.isEmpty else {
+                var location = RequestTarget.percentEncodePath(target.segments) + "/"
+                if let query = target.query { location += "?" + query }
+                var response = error(.movedPermanently, for: head)
+                response.headers.add(name: "Location", value: location)
+                return response
+            }
+            let indexPath = relativePath == "." ? "index.html" : relativePath + "/index.html"
+            if let index = try? server.root.open(indexPath), index.kind == .regular {
+                return fileResponse(index, path: indexPath, for: head)
+            }
+            guard policy.listsFolders else { return error(.forbidden, for: head) }
+            return listing(of: file, target: target, for: head)
+        }
+    }
+
+    func error(_ status: HTTPResponseStatus, for head: HTTPRequestHead) -> Response {
+        let page = ErrorPage(status: status)
+        let body = allocator.buffer(string: page.body)
+        return Response(
+            status: status,
+            headers: ["Content-Type": ErrorPage.contentType, "Content-Length": String(body.readableBytes)],
+            body: [.bytes(body)]
+        )
+    }
+
+    // MARK: Files
+
+    private func fileResponse(_ original: OpenedFile, path: String, for head: HTTPRequestHead) -> Response {
+        var file = original
+        var encoding: String?
+        var cacheKey = path
+        if let accepted = head.headers.first(name: "accept-encoding") {
+            for (coding, suffix) in [("br", ".br"), ("gzip", ".gz")] where AcceptEncoding.allows(coding, in: accepted) {
+                if let variant = try? server.root.open(path + suffix), variant.kind == .regular {
+                    file = variant
+                    encoding = coding
+                    cacheKey = path + suffix
+                    break
+                }
+            }
+        }
+        let length = file.identity.size
+        let tag = EntityTag.strong(
+            inode: file.identity.inode, size: length, modificationNanoseconds: file.identity.modificationNanoseconds
+        )
+        var headers: HTTPHeaders = [
+            "Content-Type": MediaType.forPath(path),
+            "Last-Modified": HTTPDate.format(file.modified),
+            "ETag": tag.headerValue,
+            "Accept-Ranges": "bytes",
+            "Vary": "Accept-Encoding",
+        ]
+        if let encoding { headers.add(name: "Content-Encoding", value: encoding) }
+
+        if let status = preconditionFailure(head, tag: tag, modified: file.modified) {
+            var response = error(status, for: head)
+            if status == .notModified {
+                response.headers = headers
+                response.headers.remove(name: "Content-Type")
+                response.body = []
+            }
+            return response
+        }
+
+        var ranges: RangeRequest = .ignored
+        if head.method == .GET, let rangeField = head.headers.first(name: "range"),
+            rangeValidatorHolds(head, tag: tag, modified: file.modified)
+        {
+            ranges = RangeRequest.parse(rangeField, length: length, maximumRanges: limits.maximumRanges)
+        }
+
+        // The body, from memory for small files, else as file ranges for sendfile.
+        let content: Content
+        if server.cache.accepts(size: length) {
+            if let cached = server.cache.body(for: cacheKey, identity: file.identity) {
+                content = .memory(cached)
+            } else if let read = server.root.read(file, allocator: allocator) {
+                server.cache.store(read, for: cacheKey, identity: file.identity)
+                content = .memory(read)
+            } else {
+                return error(.internalServerError, for: head)
+            }
+        } else {
+            content = .file(file)
+        }
+
+        switch ranges {
+        case .ignored:
+            headers.add(name: "Content-Length", value: String(length))
+            return Response(status: .ok, headers: headers, body: [content.chunk(0..<length)], file: content.file)
+        case .unsatisfiable:
+            var response = error(.rangeNotSatisfiable, for: head)
+            response.headers.add(name: "Content-Range", value: "bytes */\(length)")
+            return response
+        case .satisfiable(let parts) where parts.count == 1:
+            let part = parts[0]
+            headers.add(name: "Content-Range", value: "bytes \(part.lowerBound)-\(part.upperBound)/\(length)")
+            headers.add(name: "Content-Length", value: String(part.count))
+            return Response(
+                status: .partialContent, headers: headers, body: [content.chunk(part.lowerBound..<part.upperBound + 1)],
+                file: content.file
+            )
+        case .satisfiable(let parts):
+            let boundary = MultipartByteRanges.boundary(seed: UInt64(truncatingIfNeeded: file.identity.inode &+ UInt64(length)))
+            let contentType = headers.first(name: "Content-Type") ?? "application/octet-stream"
+            var body: [Response.Chunk] = []
+            for part in parts {
+                let partHeader = MultipartByteRanges.partHeader(
+                    boundary: boundary, contentType: contentType, range: part, length: length
+                )
+                body.append(.bytes(allocator.buffer(string: partHeader)))
+                body.append(content.chunk(part.lowerBound..<part.upperBound + 1))
+            }
+            body.append(.bytes(allocator.buffer(string: MultipartByteRanges.closing(boundary: boundary))))
+            headers.replaceOrAdd(name: "Content-Type", value: "multipart/byteranges; boundary=\(boundary)")
+            headers.add(
+                name: "Content-Length",
+                value: String(
+                    MultipartByteRanges.contentLength(
+                        boundary: boundary, contentType: contentType, ranges: parts, length: length
+                    )
+                )
+            )
+            return Response(status: .partialContent, headers: headers, body: body, file: content.file)
+        }
+    }
+
+    private enum Content {
+        case memory(ByteBuffer)
+        case file(OpenedFile)
+
+        func chunk(_ range: Range<Int>) -> Response.Chunk {
+            switch self {
+            case .memory(let bytes): .bytes(bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!)
+            case .file: .file(range)
+            }
+        }
+
+        var file: OpenedFile? {
+            if case .file(let file) = self { file } else { nil }
+        }
+    }
+
+    /// RFC 9110 §13.2.2: If-Match, then If-Unmodified-Since (412); If-None-Match, else If-Modified-Since (304).
+    private func preconditionFailure(_ head: HTTPRequestHead, tag: EntityTag, modified: Int) -> HTTPResponseStatus? {
+        let fields = head.headers
+        if let ifMatch = fields.first(name: "if-match") {
+            switch EntityTagCondition.parse(ifMatch) {
+            case .any: break
+            case .tags(let tags) where tags.contains(where: { $0.matchesStrongly(tag) }): break
+            default: return .preconditionFailed
+            }
+        } else if let since = fields.first(name: "if-unmodified-since"), let date = HTTPDate.parse(since), modified > date {
+            return .preconditionFailed
+        }
+        if let ifNoneMatch = fields.first(name: "if-none-match") {
+            switch EntityTagCondition.parse(ifNoneMatch) {
+            case .any: return .notModified
+            case .tags(let tags) where tags.contains(where: { $0.matchesWeakly(tag) }): return .notModified
+            default: return nil
+            }
+        }
+        if let since = fields.first(name: "if-modified-since"), let date = HTTPDate.parse(since), modified <= date {
+            return .notModified
+        }
+        return nil
+    }
+
+    /// If-Range (RFC 9110 §13.1.5): ranges only for the representation the client already has, compared
+    /// strongly; a weak tag never matches.
+    private func rangeValidatorHolds(_ head: HTTPRequestHead, tag: EntityTag, modified: Int) -> Bool {
+        guard let ifRange = head.headers.first(name: "if-range") else { return true }
+        let trimmed = String(ifRange.trimmingASCIISpaces)
+        if trimmed.hasPrefix("\"") || trimmed.hasPrefix("W/") {
+            guard case .tags(let tags) = EntityTagCondition.parse(trimmed), tags.count == 1 else { return false }
+            return tags[0].matchesStrongly(tag)
+        }
+        return HTTPDate.parse(trimmed) == modified
+    }
+
+    // MARK: Folders
+
+    private func listing(of folder: OpenedFile, target: RequestTarget, for head: HTTPRequestHead) -> Response {
+        let entries = server.root.listing(
+            of: folder, includingHidden: policy.servesHiddenFiles, limit: limits.maximumListingEntries
+        )
+        let page = DirectoryListing.html(
+            displayPath: target.path, entries: entries, hrefPrefix: RequestTarget.percentEncodePath(target.segments) + "/"
+        )
+        let body = allocator.buffer(string: page)
+        return Response(
+            status: .ok,
+            headers: ["Content-Type": "text/html; charset=utf-8", "Content-Length": String(body.readableBytes)],
+            body: [.bytes(body)]
+        )
+    }
+}
+
+extension String {
+    var trimmingASCIISpaces: Substring {
+        var view = self[...]
+        while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
+        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
+        return view
+    }
+}

@@ -1,0 +1,139 @@
+// Answers each request on the connection's event loop: checks it, finds the file, writes the response.
+
+import NIOCore
+import NIOHTTP1
+
+/// The last handler of a Web connection.
+///
+/// NIO's pipelining handler hands it one request at a time and holds back the next until the response's end
+/// is written, so responses leave in request order. Everything happens on the event loop: `open`, `fstat` and
+/// small reads are short system calls (nginx makes the same ones on its event loop), and large files go out
+/// as `FileRegion`s, which NIO sends with `sendfile(2)`.
+final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        /// The head has arrived; body bytes (which the server does not want) are counted and dropped.
+        case receiving(HTTPRequestHead, discarded: Int)
+        /// Answered before the request's end; the connection closes after the response.
+        case answeredEarly
+    }
+
+    private let server: WebServer
+    private let headGuard: RequestHeadGuard
+    private var state = State.idle
+
+    init(server: WebServer, headGuard: RequestHeadGuard) {
+        self.server = server
+        self.headGuard = headGuard
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), _):
+            if let early = earlyAnswer(to: head) {
+                state = .answeredEarly
+                send(early, to: head, closing: true, context: context)
+            } else {
+                state = .receiving(head, discarded: 0)
+            }
+        case (.body(let bytes), .receiving(let head, let discarded)):
+            let total = discarded + bytes.readableBytes
+            if total > server.configuration.limits.discardedBodySize {
+                state = .answeredEarly
+                send(errorResponse(.payloadTooLarge, for: head), to: head, closing: true, context: context)
+            } else {
+                state = .receiving(head, discarded: total)
+            }
+        case (.end, .receiving(let head, _)):
+            state = .idle
+            let builder = ResponseBuilder(server: server, allocator: context.channel.allocator)
+            send(builder.response(to: head), to: head, closing: !head.isKeepAlive, context: context)
+        case (.end, .answeredEarly):
+            state = .idle
+        case (.body, _), (.end, _):
+            break
+        }
+    }
+
+    /// Problems that must be answered at the head, before any body: framing the server will not trust, and
+    /// expectations. A client that sent `Expect: 100-continue` is waiting for a go-ahead; it gets the final
+    /// answer at once instead (the server wants no body), and the connection closes so the unsent body
+    /// cannot be mistaken for a request.
+    private func earlyAnswer(to head: HTTPRequestHead) -> Response? {
+        let lengths = head.headers["content-length"]
+        let hasTransferEncoding = head.headers.contains(name: "transfer-encoding")
+        if lengths.count > 1 || (lengths.count == 1 && hasTransferEncoding)
+            || lengths.contains(where: { $0.isEmpty || !$0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } })
+        {
+            return errorResponse(.badRequest, for: head)
+        }
+        let expectations = head.headers["expect"]
+        guard !expectations.isEmpty else { return nil }
+        guard expectations.count == 1, expectations[0].lowercased() == "100-continue" else {
+            return errorResponse(.expectationFailed, for: head)
+        }
+        let hasBody = hasTransferEncoding || (Int(lengths.first ?? "0") ?? 0) > 0
+        guard hasBody else { return nil }
+        return ResponseBuilder(server: server, allocator: ByteBufferAllocator()).response(to: head)
+    }
+
+    private func errorResponse(_ status: HTTPResponseStatus, for head: HTTPRequestHead) -> Response {
+        ResponseBuilder(server: server, allocator: ByteBufferAllocator()).error(status, for: head)
+    }
+
+    private func send(_ response: Response, to request: HTTPRequestHead, closing: Bool, context: ChannelHandlerContext) {
+        headGuard.responseStarted()
+        var headers = response.headers
+        headers.add(name: "Date", value: ResponseDate.current)
+        headers.add(name: "Server", value: server.configuration.software)
+        if closing {
+            headers.add(name: "Connection", value: "close")
+        } else if request.version.major == 1, request.version.minor == 0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+        var bytesSent = 0
+        var handle: NIOFileHandle?
+        if request.method != .HEAD {
+            for chunk in response.body {
+                switch chunk {
+                case .bytes(let bytes):
+                    bytesSent += bytes.readableBytes
+                    context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+                case .file(let range):
+                    guard let file = response.file else { continue }
+                    if handle == nil { handle = file.takeHandle() }
+                    bytesSent += range.count
+                    let region = FileRegion(
+                        fileHandle: handle!, readerIndex: range.lowerBound, endIndex: range.upperBound
+                    )
+                    context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
+                }
+            }
+        }
+        server.accessLog?.record(
+            CombinedLogLine.format(
+                remoteAddress: context.channel.remoteAddress?.ipAddress ?? "-", time: ResponseDate.nowSeconds,
+                method: request.method.rawValue, target: request.uri,
+                version: "HTTP/\(request.version.major).\(request.version.minor)", status: Int(response.status.code),
+                bytesSent: bytesSent, referer: request.headers.first(name: "referer"),
+                userAgent: request.headers.first(name: "user-agent")
+            )
+        )
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        let finishedHandle = handle
+        if closing {
+            let loopBoundContext = context.loopBound
+            written.whenComplete { _ in
+                try? finishedHandle?.close()
+                loopBoundContext.value.close(promise: nil)
+            }
+        } else {
+            if let finishedHandle { written.whenComplete { _ in try? finishedHandle.close() } }
+            headGuard.responseFinished()
+        }
+    }
+}

@@ -1,0 +1,246 @@
+// `door get`: the Web's client end — fetch URLs over HTTP/1.1, like a small curl.
+
+import ArgumentParser
+import Doorway
+import DoorwayWeb
+import NIOCore
+import NIOHTTP1
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+struct Get: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch URLs over HTTP/1.1, reusing one connection per server.",
+        discussion: """
+            The body goes to standard output unless -o or -O names a file. Redirects are followed. The exit
+            code follows curl's: 0 success, 3 bad URL, 6 name not resolved, 7 connection refused, 18 body cut
+            short, 22 an HTTP error status (400 or above), 23 cannot write output, 28 timeout, 47 too many
+            redirects.
+            Examples:
+              door get http://127.0.0.1:8080/
+              door get -O http://192.0.2.1/big.iso      # saved as big.iso, with a progress bar on a terminal
+              door get -C -O http://192.0.2.1/big.iso   # resume it
+            """
+    )
+
+    @Argument(help: "The URLs to fetch, in order (http:// only).")
+    var urls: [String]
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the body to FILE (one URL only).", valueName: "FILE"))
+    var output: String?
+
+    @Flag(name: .customShort("O"), help: "Write each body to a file named after the URL's last path segment.")
+    var remoteName = false
+
+    @Flag(name: .shortAndLong, help: "Print the status line and headers before the body.")
+    var include = false
+
+    @Flag(name: .customShort("C"), help: "Resume a partial download (with -o or -O) using Range and If-Range.")
+    var resume = false
+
+    @Option(name: .customLong("max-redirects"), help: "Redirects to follow before giving up.")
+    var maximumRedirects = 10
+
+    @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Give up when the server is silent for SECONDS.", valueName: "SECONDS"))
+    var timeout: Double = 30
+
+    @Flag(name: .shortAndLong, help: "Say on standard error which connection each request uses.")
+    var verbose = false
+
+    func validate() throws {
+        if output != nil, remoteName { throw ValidationError("-o and -O cannot be combined; choose one") }
+        if output != nil, urls.count > 1 { throw ValidationError("-o names one file; with several URLs use -O") }
+        if resume, output == nil, !remoteName { throw ValidationError("-C resumes a file: add -o FILE or -O") }
+        if maximumRedirects < 0 { throw ValidationError("--max-redirects \(maximumRedirects) must not be negative") }
+        if !(timeout > 0) { throw ValidationError("--timeout \(timeout) must be a number of seconds above zero") }
+    }
+
+    func run() async throws {
+        let timeout = Duration.milliseconds(Int64(self.timeout * 1000))
+        let http = HTTPClient(
+            client: Client(parameters: TransportParameters(connectTimeout: timeout)),
+            maximumRedirects: maximumRedirects, timeout: timeout
+        )
+        var httpError = false
+        defer { Task { await http.shutdown() } }
+        for url in urls {
+            do {
+                let status = try await fetch(url, with: http)
+                if status.code >= 400 { httpError = true }
+            } catch let error as WebAddressError {
+                throw fail(error.description, code: 3)
+            } catch let error as HTTPClientError {
+                let code: Int32 =
+                    switch error.kind {
+                    case .bodyCutShort, .closedEarly: 18
+                    case .timedOut: 28
+                    case .tooManyRedirects: 47
+                    case .bodyTooLarge, .protocolViolation: 8
+                    }
+                throw fail("\(url): \(error.description)", code: code)
+            } catch let error as SocketError {
+                let code: Int32 =
+                    switch error.kind {
+                    case .nameNotResolved: 6
+                    case .timedOut: 28
+                    default: 7
+                    }
+                throw fail(error.description, code: code)
+            } catch let error as OutputError {
+                throw fail(error.description, code: 23)
+            } catch let error as DownloadFileError {
+                throw fail(error.description, code: 23)
+            }
+        }
+        await http.shutdown()
+        if httpError { throw ExitCode(22) }
+    }
+
+    private func fetch(_ url: String, with http: HTTPClient) async throws -> HTTPResponseStatus {
+        let address = try WebAddress(parsing: url)
+        var path = output
+        if remoteName {
+            guard let name = address.fileName else {
+                throw OutputError(description: "\(url) has no file name to save under (it ends in /); use -o FILE")
+            }
+            path = name
+        }
+        var headers = HTTPHeaders()
+        var offset = 0
+        if resume, let path {
+            offset = DownloadFile.size(of: path)
+            if offset > 0 {
+                headers.add(name: "Range", value: "bytes=\(offset)-")
+                if let validator = DownloadFile.validator(of: path) { headers.add(name: "If-Range", value: validator) }
+            }
+        }
+        var sink: DownloadFile?
+        var progress: ProgressBar?
+        var received = 0
+        var skipBody = false
+        let response = try await http.get(url, headers: headers) { head in
+            if verbose {
+                printError("* \(head.reusedConnection ? "reusing the connection" : "connected") to \(head.address.authority)")
+            }
+            if include {
+                var text = "HTTP/\(head.version.major).\(head.version.minor) \(head.status.code) \(head.status.reasonPhrase)\r\n"
+                for (name, value) in head.headers { text += "\(name): \(value)\r\n" }
+                try StandardOutput.write(ByteBuffer(string: text + "\r\n"))
+            }
+            if head.status == .rangeNotSatisfiable, offset > 0,
+                head.headers.first(name: "content-range") == "bytes */\(offset)"
+            {
+                printError("door: \(path ?? url) is already complete (\(offset) bytes)")
+                skipBody = true
+                return
+            }
+            guard let path else { return }
+            if head.status.code >= 400 {
+                skipBody = true
+                return
+            }
+            let appending = head.status == .partialContent && offset > 0
+            sink = try DownloadFile(path: path, appending: appending)
+            if !appending { offset = 0 }
+            if let validator = head.headers.first(name: "etag").flatMap({ $0.hasPrefix("W/") ? nil : $0 })
+                ?? head.headers.first(name: "last-modified")
+            {
+                DownloadFile.setValidator(validator, of: path)
+            }
+            progress = ProgressBar(name: path, total: head.contentLength.map { $0 + offset }, start: offset)
+        } body: { bytes in
+            received += bytes.readableBytes
+            if skipBody { return }
+            if let sink {
+                try sink.write(bytes)
+                progress?.advance(to: offset + received)
+            } else {
+                try StandardOutput.write(bytes)
+            }
+        }
+        progress?.finish()
+        if response.status.code >= 400 {
+            printError("door: \(response.address): \(response.status.code) \(response.status.reasonPhrase)")
+        }
+        return skipBody && response.status == .rangeNotSatisfiable ? .ok : response.status
+    }
+}
+
+struct OutputError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A one-line progress bar on standard error, drawn only when standard error is a terminal.
+struct ProgressBar {
+    private let name: String
+    private let total: Int?
+    private let start: Int
+    private let began = ContinuousClock.now
+    private var lastDraw = ContinuousClock.now - .seconds(1)
+    private var current = 0
+    private let enabled: Bool
+
+    init(name: String, total: Int?, start: Int) {
+        self.name = name
+        self.total = total
+        self.start = start
+        self.current = start
+        enabled = isatty(STDERR_FILENO) == 1 && (total ?? Int.max) - start >= 1 << 20
+    }
+
+    mutating func advance(to position: Int) {
+        current = position
+        guard enabled, ContinuousClock.now - lastDraw >= .milliseconds(100) else { return }
+        lastDraw = .now
+        draw(final: false)
+    }
+
+    mutating func finish() {
+        guard enabled else { return }
+        draw(final: true)
+    }
+
+    private func draw(final: Bool) {
+        let elapsed = max(Double((ContinuousClock.now - began).components.attoseconds) / 1e18 + Double((ContinuousClock.now - began).components.seconds), 0.001)
+        let rate = Double(current - start) / elapsed
+        var line = "\r\(name) "
+        if let total, total > 0 {
+            let fraction = min(Double(current) / Double(total), 1)
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            line += String(format3(fraction * 100)) + "% [" + String(repeating: "=", count: filled)
+                + String(repeating: " ", count: width - filled) + "] "
+            if rate > 0, !final { line += "ETA \(Int(Double(total - current) / rate)) s " }
+        }
+        line += "\(ByteCount(current)) \(ByteCount(Int(rate)))/s"
+        try? StandardOutput.write(ByteBuffer(string: line + (final ? "\n" : "\u{1B}[K")), to: StandardOutput.error)
+    }
+
+    private func format3(_ value: Double) -> String {
+        let rounded = Int(value.rounded())
+        return String(repeating: " ", count: max(0, 3 - String(rounded).count)) + String(rounded)
+    }
+}
+
+/// Bytes for people: 1.5 MiB.
+struct ByteCount: CustomStringConvertible {
+    let value: Int
+    init(_ value: Int) { self.value = value }
+
+    var description: String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var amount = Double(value)
+        var unit = 0
+        while amount >= 1024, unit < units.count - 1 {
+            amount /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(value) B" }
+        let tenths = Int((amount * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+}
