@@ -2,6 +2,7 @@
 
 import Doorway
 import DoorwayServices
+import DoorwayWeb
 import NIOCore
 
 #if canImport(Glibc)
@@ -45,6 +46,9 @@ public struct PortPlan: Sendable, Hashable {
     public func port(for service: SimpleService) -> Port {
         privileged ? service.port : Port(Self.unprivilegedOffset + service.port.rawValue)
     }
+
+    /// The Web's port: 80 as root, else 8080 (the customary unprivileged one).
+    public var webPort: Port { privileged ? .http : Port(8080) }
 }
 
 /// The applications of one host, running.
@@ -74,6 +78,18 @@ public final class RunningHost: Sendable {
                 )
             }
         }
+    }
+
+    /// The Web server, serving the data folder's `public/`; the folder is made, with a welcome page that
+    /// describes this host's services, if it does not exist.
+    public static func web(bindingTo host: Host, plan: PortPlan, dataFolder: String) throws -> HostedApplication {
+        let root = dataFolder + "/public"
+        try WelcomePage.create(in: root, plan: plan)
+        let web = try WebServer(configuration: .init(root: root))
+        return HostedApplication(
+            name: "web", transport: .tcp, endpoint: .host(host, port: plan.webPort),
+            maximumConnections: web.configuration.limits.maximumConnections, initializer: web.initializer
+        )
     }
 
     /// Binds every application; if one cannot bind, the ones already bound are closed and the error thrown.

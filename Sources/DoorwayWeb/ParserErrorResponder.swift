@@ -20,9 +20,9 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
         self.headGuard = headGuard
     }
 
-    static func status(for error: HTTPParserError, readingRequestLine: Bool) -> HTTPResponseStatus {
+    static func status(for error: HTTPParserError, requestLineIsTooLong: Bool) -> HTTPResponseStatus {
         switch error {
-        case .headerOverflow: readingRequestLine ? .uriTooLong : .requestHeaderFieldsTooLarge
+        case .headerOverflow: requestLineIsTooLong ? .uriTooLong : .requestHeaderFieldsTooLarge
         case .invalidMethod: .notImplemented
         case .invalidVersion: .httpVersionNotSupported
         default: .badRequest
@@ -36,7 +36,7 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
         }
         guard !answered else { return }
         answered = true
-        let status = Self.status(for: parserError, readingRequestLine: headGuard.isReadingRequestLine)
+        let status = Self.status(for: parserError, requestLineIsTooLong: headGuard.requestLineIsTooLong)
         headGuard.responseStarted()
         let page = ErrorPage(status: status)
         var headers = HTTPHeaders()

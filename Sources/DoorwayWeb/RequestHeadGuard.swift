@@ -10,8 +10,8 @@ import NIOCore
 ///   therefore loses its slot after the header timeout, however steadily it trickles.
 /// - A new connection starts with the header timer, so one that never speaks is closed just as soon.
 ///
-/// It also notes whether the current request's first line has ended, so that a parser overflow can be
-/// answered 414 (request line too long) or 431 (header section too large).
+/// It also measures the current request's first line, so that a parser overflow can be answered 414 (request
+/// line too long) or 431 (header section too large).
 final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -25,18 +25,21 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     private let headerTimeout: TimeAmount
     private let keepAliveTimeout: TimeAmount
+    private let requestLineLimit: Int
     private var phase = Phase.readingRequest
     private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
     private var requestLineEnded = false
+    private var requestLineLength = 0
 
-    init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount) {
+    init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount, requestLineLimit: Int) {
         self.headerTimeout = headerTimeout
         self.keepAliveTimeout = keepAliveTimeout
+        self.requestLineLimit = requestLineLimit
     }
 
-    /// True while the request line of the request being read has not yet ended.
-    var isReadingRequestLine: Bool { phase == .readingRequest && !requestLineEnded }
+    /// True when the request being read has a first line longer than the limit.
+    var requestLineIsTooLong: Bool { phase == .readingRequest && requestLineLength > requestLineLimit }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -63,10 +66,17 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         if phase == .awaitingRequest {
             phase = .readingRequest
             requestLineEnded = false
+            requestLineLength = 0
             startTimer(headerTimeout)
         }
-        if phase == .readingRequest, !requestLineEnded, bytes.readableBytesView.contains(UInt8(ascii: "\n")) {
-            requestLineEnded = true
+        if phase == .readingRequest, !requestLineEnded {
+            let view = bytes.readableBytesView
+            if let newline = view.firstIndex(of: UInt8(ascii: "\n")) {
+                requestLineEnded = true
+                requestLineLength += newline - view.startIndex
+            } else {
+                requestLineLength += view.count
+            }
         }
         context.fireChannelRead(data)
     }
@@ -81,6 +91,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     func responseFinished() {
         phase = .awaitingRequest
         requestLineEnded = false
+        requestLineLength = 0
         startTimer(keepAliveTimeout)
     }
 

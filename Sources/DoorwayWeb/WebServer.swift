@@ -71,7 +71,8 @@ public final class WebServer: Sendable {
         decoderLimits.maxHeaderListSize = limits.headerSectionSize
         let pipeline = channel.pipeline.syncOperations
         let guardHandler = RequestHeadGuard(
-            headerTimeout: TimeAmount(limits.headerTimeout), keepAliveTimeout: TimeAmount(limits.keepAliveTimeout)
+            headerTimeout: TimeAmount(limits.headerTimeout), keepAliveTimeout: TimeAmount(limits.keepAliveTimeout),
+            requestLineLimit: limits.requestLineLength
         )
         try pipeline.addHandler(guardHandler)
         try pipeline.configureHTTPServerPipeline(

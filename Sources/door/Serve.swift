@@ -3,20 +3,26 @@
 import ArgumentParser
 import Doorway
 import DoorwayHost
+import DoorwayWeb
 import UnixSignals
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run this host's network applications on their ports until SIGINT or SIGTERM.",
         discussion: """
-            Runs the simple services (echo, discard, chargen, qotd, daytime, time) over TCP and UDP. As root
-            they take their well-known ports; otherwise port 10000 plus the well-known one (echo 10007,
-            discard 10009, daytime 10013, qotd 10017, chargen 10019, time 10037).
+            Runs the Web server, serving the data folder's public/ (made with a welcome page if missing), and
+            the simple services (echo, discard, chargen, qotd, daytime, time) over TCP and UDP. As root they
+            take their well-known ports (web 80); otherwise web takes 8080 and each simple service port 10000
+            plus its well-known one (echo 10007, discard 10009, daytime 10013, qotd 10017, chargen 10019,
+            time 10037).
             """
     )
 
     @Option(help: "The address to bind (default: every interface).")
     var address: String = ""
+
+    @Option(name: .customLong("data"), help: ArgumentHelp("The data folder; the Web serves its public/.", valueName: "DIR"))
+    var dataFolder = "door-data"
 
     @Option(name: .customLong("grace"), help: "Seconds in-flight connections get to finish at shutdown.")
     var gracePeriod: Double = 5
@@ -25,9 +31,17 @@ struct Serve: AsyncParsableCommand {
         try await reportingErrors {
             let host = try Host(parsing: address)
             let plan = PortPlan.current
-            let running = try await RunningHost.start(RunningHost.simpleServices(bindingTo: host, plan: plan))
+            let web: HostedApplication
+            do {
+                web = try RunningHost.web(bindingTo: host, plan: plan, dataFolder: dataFolder)
+            } catch let error as HostError {
+                throw fail(error.description)
+            } catch let error as WebServerError {
+                throw fail(error.description)
+            }
+            let running = try await RunningHost.start([web] + RunningHost.simpleServices(bindingTo: host, plan: plan))
             printNow(running.table)
-            printNow(plan.privileged ? "(well-known ports: running as root)" : "(unprivileged ports: 10000 + well-known port; run as root for the well-known ones)")
+            printNow(plan.privileged ? "(well-known ports: running as root)" : "(unprivileged ports: web 8080, the rest 10000 + well-known port; run as root for the well-known ones)")
             for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
                 printError("door: \(signal), shutting down")
                 break
