@@ -79,7 +79,7 @@ public enum RangeRequest: Equatable, Sendable {
             return .suffix(suffixLength)
         }
         guard let first = parseNumber(bytes, &index),
-              index < bytes.count, bytes[index] == UInt8(ascii: "-")
+            index < bytes.count, bytes[index] == UInt8(ascii: "-")
         else { return nil }
         index += 1
         guard index < bytes.count, isDigit(bytes[index]) else { return .from(first, through: nil) }
@@ -163,7 +163,7 @@ public enum MultipartByteRanges: Sendable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        return "webpure-" + hex16(next()) + hex16(next())
+        return "door-" + hex16(next()) + hex16(next())
     }
 
     /// `\r\n--boundary\r\nContent-Type: type\r\nContent-Range: bytes first-last/length\r\n\r\n`

@@ -35,8 +35,10 @@ public struct CombinedLogLine: Sendable {
             case 0x20..<0x7F:
                 output.append(byte)
             default:
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigits[Int(byte >> 4)],
-                                           hexDigits[Int(byte & 0x0F)]])
+                output.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigits[Int(byte >> 4)],
+                    hexDigits[Int(byte & 0x0F)],
+                ])
             }
         }
         return String(decoding: output, as: UTF8.self)

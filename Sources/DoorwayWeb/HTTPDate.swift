@@ -1,6 +1,6 @@
 // Formats and parses the HTTP date formats of RFC 9110 §5.6.7 and the Common Log Format timestamp.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Conversions between seconds since 1970 (UTC) and the textual dates HTTP and access logs use.
@@ -94,10 +94,10 @@ public enum HTTPDate: Sendable {
     /// `Sun, 06 Nov 1994 08:49:37 GMT`
     private static func parseIMFFixdate(_ s: inout Scanner) -> Int? {
         guard s.word(from: dayNames) != nil, s.literal(", "),
-              let day = s.digits(2), s.literal(" "),
-              let month = s.word(from: monthNames), s.literal(" "),
-              let year = s.digits(4), s.literal(" "),
-              let clock = parseTimeOfDay(&s), s.literal(" GMT"), s.atEnd
+            let day = s.digits(2), s.literal(" "),
+            let month = s.word(from: monthNames), s.literal(" "),
+            let year = s.digits(4), s.literal(" "),
+            let clock = parseTimeOfDay(&s), s.literal(" GMT"), s.atEnd
         else { return nil }
         return makeTime(year: year, month: month + 1, day: day, clock: clock)
     }
@@ -105,10 +105,10 @@ public enum HTTPDate: Sendable {
     /// `Sunday, 06-Nov-94 08:49:37 GMT`
     private static func parseRFC850(_ s: inout Scanner, now: Int) -> Int? {
         guard s.word(from: longDayNames) != nil, s.literal(", "),
-              let day = s.digits(2), s.literal("-"),
-              let month = s.word(from: monthNames), s.literal("-"),
-              let shortYear = s.digits(2), s.literal(" "),
-              let clock = parseTimeOfDay(&s), s.literal(" GMT"), s.atEnd
+            let day = s.digits(2), s.literal("-"),
+            let month = s.word(from: monthNames), s.literal("-"),
+            let shortYear = s.digits(2), s.literal(" "),
+            let clock = parseTimeOfDay(&s), s.literal(" GMT"), s.atEnd
         else { return nil }
         // RFC 9110 §5.6.7: a date more than 50 years in the future means the most recent past year with the
         // same last two digits. Taking the latest such year that is not too far ahead also handles dates near
@@ -133,7 +133,7 @@ public enum HTTPDate: Sendable {
     /// `Sun Nov  6 08:49:37 1994` (day is space-padded; a zero-padded day is tolerated as 2DIGIT allows).
     private static func parseAsctime(_ s: inout Scanner) -> Int? {
         guard s.word(from: dayNames) != nil, s.literal(" "),
-              let month = s.word(from: monthNames), s.literal(" ")
+            let month = s.word(from: monthNames), s.literal(" ")
         else { return nil }
         let day: Int
         if s.literal(" ") {
@@ -144,15 +144,15 @@ public enum HTTPDate: Sendable {
             day = double
         }
         guard s.literal(" "), let clock = parseTimeOfDay(&s), s.literal(" "),
-              let year = s.digits(4), s.atEnd
+            let year = s.digits(4), s.atEnd
         else { return nil }
         return makeTime(year: year, month: month + 1, day: day, clock: clock)
     }
 
     private static func parseTimeOfDay(_ s: inout Scanner) -> (Int, Int, Int)? {
         guard let hour = s.digits(2), s.literal(":"),
-              let minute = s.digits(2), s.literal(":"),
-              let second = s.digits(2)
+            let minute = s.digits(2), s.literal(":"),
+            let second = s.digits(2)
         else { return nil }
         // Second 60 is allowed because time-of-day permits a leap second.
         guard hour < 24, minute < 60, second <= 60 else { return nil }
@@ -203,7 +203,7 @@ public enum HTTPDate: Sendable {
         mutating func literal(_ text: String) -> Bool {
             let expected = Array(text.utf8)
             guard bytes.count - position >= expected.count,
-                  bytes[position..<position + expected.count].elementsEqual(expected)
+                bytes[position..<position + expected.count].elementsEqual(expected)
             else { return false }
             position += expected.count
             return true

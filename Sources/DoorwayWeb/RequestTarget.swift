@@ -128,7 +128,7 @@ public struct RequestTarget: Equatable, Sendable {
                 continue
             }
             guard raw.endIndex - index >= 3,
-                  let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2])
+                let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2])
             else { throw RequestTargetError(reason: "malformed percent-encoding") }
             let value = high << 4 | low
             if value == UInt8(ascii: "/") {

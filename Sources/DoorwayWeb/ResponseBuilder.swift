@@ -15,6 +15,10 @@ struct Response {
     var headers: HTTPHeaders
     var body: [Chunk] = []
     var file: OpenedFile?
+
+    /// A 400 ends the connection, as nginx does: a client that sent one malformed request may not frame the
+    /// next one right either.
+    var closesConnection: Bool { status == .badRequest }
 }
 
 /// Builds the ``Response`` for a request head.
@@ -254,7 +258,7 @@ struct ResponseBuilder {
             of: folder, includingHidden: policy.servesHiddenFiles, limit: limits.maximumListingEntries
         )
         let page = DirectoryListing.html(
-            displayPath: target.path, entries: entries, hrefPrefix: RequestTarget.percentEncodePath(target.segments) + "/"
+            displayPath: target.path, entries: entries, hrefPrefix: ""
         )
         let body = allocator.buffer(string: page)
         return Response(

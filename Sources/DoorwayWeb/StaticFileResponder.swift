@@ -50,7 +50,8 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
         case (.end, .receiving(let head, _)):
             state = .idle
             let builder = ResponseBuilder(server: server, allocator: context.channel.allocator)
-            send(builder.response(to: head), to: head, closing: !head.isKeepAlive, context: context)
+            let response = builder.response(to: head)
+            send(response, to: head, closing: !head.isKeepAlive || response.closesConnection, context: context)
         case (.end, .answeredEarly):
             state = .idle
         case (.body, _), (.end, _):

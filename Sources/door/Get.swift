@@ -163,10 +163,11 @@ struct Get: AsyncParsableCommand {
             }
         }
         progress?.finish()
-        if response.status.code >= 400 {
+        let alreadyComplete = skipBody && response.status == .rangeNotSatisfiable
+        if response.status.code >= 400, !alreadyComplete {
             printError("door: \(response.address): \(response.status.code) \(response.status.reasonPhrase)")
         }
-        return skipBody && response.status == .rangeNotSatisfiable ? .ok : response.status
+        return alreadyComplete ? .ok : response.status
     }
 }
 

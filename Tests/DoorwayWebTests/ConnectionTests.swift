@@ -1,0 +1,172 @@
+// Connections on a live server: keep-alive, pipelining, Date, close, timeouts, the cap, slowloris and many clients.
+
+import Doorway
+import DoorwayWeb
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Web server: connections", .timeLimit(.minutes(2)))
+struct ConnectionTests {
+    private static func populate(_ root: String) throws {
+        try write("one\n", to: root + "/one.txt")
+        try write("two two\n", to: root + "/two.txt")
+        try write("<p>index</p>\n", to: root + "/index.html")
+    }
+
+    @Test("keep-alive serves several requests on one connection, each with a Date header")
+    func keepAlive() async throws {
+        let site = try await WebFixture(populate: Self.populate)
+        defer { Task { await site.stop() } }
+        let connection = try site.connect()
+        defer { connection.close() }
+        for (path, body) in [("/one.txt", "one\n"), ("/two.txt", "two two\n"), ("/one.txt", "one\n")] {
+            try connection.send("GET \(path) HTTP/1.1\r\nHost: a\r\n\r\n")
+            let response = try await connection.readResponse()
+            #expect(response.status == 200 && response.text == body, "\(response)")
+            #expect(response.header("date").flatMap(HTTPDate.parse) != nil, "Date must be an HTTP-date: \(response)")
+            #expect(response.header("connection") == nil)
+        }
+    }
+
+    @Test("pipelined requests are answered in order, HEAD without a body, and Connection: close ends it")
+    func pipelining() async throws {
+        let site = try await WebFixture(populate: Self.populate)
+        defer { Task { await site.stop() } }
+        let connection = try site.connect()
+        defer { connection.close() }
+        try connection.send(
+            "GET /two.txt HTTP/1.1\r\nHost: a\r\n\r\n" + "HEAD /one.txt HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /missing HTTP/1.1\r\nHost: a\r\n\r\n" + "GET /one.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                + "GET /two.txt HTTP/1.1\r\nHost: a\r\n\r\n"
+        )
+        let first = try await connection.readResponse()
+        #expect(first.status == 200 && first.text == "two two\n")
+        let head = try await connection.readResponse(head: true)
+        #expect(head.status == 200 && head.header("content-length") == "4", "\(head)")
+        #expect(try await connection.readResponse().status == 404)
+        let last = try await connection.readResponse()
+        #expect(last.text == "one\n" && last.header("connection") == "close")
+        // The request after Connection: close is never answered.
+        #expect(try await connection.readToEnd().isEmpty)
+    }
+
+    @Test("a client that starts a request and stalls gets 408 after the header timeout")
+    func headerTimeout() async throws {
+        let site = try await WebFixture { $0.limits.headerTimeout = .milliseconds(300) } populate: { try Self.populate($0) }
+        defer { Task { await site.stop() } }
+        let connection = try site.connect()
+        defer { connection.close() }
+        try connection.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n")
+        let bytes = String(decoding: try await connection.readToEnd(), as: UTF8.self)
+        #expect(bytes.hasPrefix("HTTP/1.1 408 "), "\(bytes)")
+    }
+
+    @Test("an idle keep-alive connection is closed after the keep-alive timeout")
+    func keepAliveTimeout() async throws {
+        let site = try await WebFixture { $0.limits.keepAliveTimeout = .milliseconds(300) } populate: { try Self.populate($0) }
+        defer { Task { await site.stop() } }
+        let connection = try site.connect()
+        defer { connection.close() }
+        try connection.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try await connection.readResponse().status == 200)
+        #expect(try await connection.readToEnd().isEmpty, "closed without another word")
+    }
+
+    @Test("50 slowloris connections do not stop a normal request from being answered")
+    func slowloris() async throws {
+        let site = try await WebFixture { configuration in
+            configuration.limits.maximumConnections = 40
+            configuration.limits.headerTimeout = .seconds(1)
+        } populate: { try Self.populate($0) }
+        defer { Task { await site.stop() } }
+        // More slow clients than the cap: without the header timeout they would hold every slot forever.
+        var slow: [RawConnection] = []
+        for _ in 0..<50 {
+            let connection = try RawConnection(port: site.port)
+            try connection.send("GET /one.txt HTTP/1.1\r\nHost: a\r\nX-Slow: ")
+            slow.append(connection)
+        }
+        defer { slow.forEach { $0.close() } }
+        // The normal client waits in the backlog until the header timeout frees slots, then is served. Its
+        // receive timeout (5 s) bounds the wait.
+        let normal = try RawConnection(port: site.port, receiveTimeout: 5)
+        defer { normal.close() }
+        try normal.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+        let response = try await normal.readResponse()
+        #expect(response.status == 200 && response.text == "one\n")
+    }
+
+    @Test("1000 concurrent keep-alive connections are held and served")
+    func thousandConnections() async throws {
+        let site = try await WebFixture(populate: Self.populate)
+        defer { Task { await site.stop() } }
+        var connections: [RawConnection] = []
+        defer { connections.forEach { $0.close() } }
+        for _ in 0..<1000 {
+            let connection = try RawConnection(port: site.port)
+            try connection.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+            connections.append(connection)
+        }
+        var served = 0
+        for connection in connections where try await connection.readResponse().text == "one\n" { served += 1 }
+        #expect(served == 1000)
+        #expect(await site.server.activeConnections == 1000)
+        // Every one of them still works.
+        for connection in connections { try connection.send("GET /two.txt HTTP/1.1\r\nHost: a\r\n\r\n") }
+        served = 0
+        for connection in connections where try await connection.readResponse().text == "two two\n" { served += 1 }
+        #expect(served == 1000)
+    }
+
+    @Test("the connection cap holds extra clients back until a slot frees")
+    func connectionCap() async throws {
+        let site = try await WebFixture { $0.limits.maximumConnections = 2 } populate: { try Self.populate($0) }
+        defer { Task { await site.stop() } }
+        let first = try site.connect(), second = try site.connect()
+        try first.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+        try second.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try await first.readResponse().status == 200)
+        #expect(try await second.readResponse().status == 200)
+        let third = try RawConnection(port: site.port, receiveTimeout: 1)
+        defer { third.close() }
+        try third.send("GET /two.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+        await #expect(throws: (any Error).self, "a third connection waits while two are open") {
+            try await third.readResponse()
+        }
+        first.close()
+        second.close()
+        let waiting = try RawConnection(port: site.port, receiveTimeout: 5)
+        defer { waiting.close() }
+        try waiting.send("GET /two.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try await waiting.readResponse().text == "two two\n")
+    }
+
+    @Test("graceful shutdown closes idle connections and lets a response in flight finish")
+    func gracefulShutdown() async throws {
+        let big = [UInt8]((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let site = try await WebFixture(populate: { root in
+            try Self.populate(root)
+            try write(big, to: root + "/big.bin")
+        })
+        let idle = try site.connect()
+        defer { idle.close() }
+        try idle.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(try await idle.readResponse().status == 200)
+        let busy = try site.connect()
+        defer { busy.close() }
+        try busy.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+        // Once the response is under way, shut down while the body is in flight.
+        try await busy.awaitFirstBytes()
+        let shutdown = Task { await site.server.shutdown(gracePeriod: .seconds(10)) }
+        let response = try await busy.readResponse()
+        #expect(response.body == big, "the in-flight body arrives whole")
+        // The head left before the shutdown began, so it could not say "close"; the server closes after it.
+        #expect(try await busy.isClosedByServer())
+        #expect(try await idle.readToEnd().isEmpty, "the idle connection is closed")
+        await shutdown.value
+        await site.stop()
+    }
+}
