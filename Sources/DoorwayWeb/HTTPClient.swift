@@ -47,7 +47,13 @@ public final class HTTPClient: Sendable {
     public let maximumBodySize: Int
     public let userAgent: String
 
-    private let idle = NIOLockedValueBox<[String: [any Channel]]>([:])
+    private let idle = NIOLockedValueBox<[String: [Link]]>([:])
+
+    /// One connection and the reader at the end of its pipeline.
+    fileprivate struct Link: Sendable {
+        var channel: any Channel
+        var reader: NIOLoopBound<ResponseReader>
+    }
 
     public init(
         client: Client = Client(parameters: TransportParameters(connectTimeout: .seconds(10))),
@@ -117,7 +123,7 @@ public final class HTTPClient: Sendable {
             defer { idle = [:] }
             return idle.values.flatMap { $0 }
         }
-        for channel in channels { try? await channel.close() }
+        for link in channels { try? await link.channel.close() }
     }
 
     // MARK: Connections
@@ -127,73 +133,92 @@ public final class HTTPClient: Sendable {
         for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
         let request = HTTPRequestHead(version: .http1_1, method: .GET, uri: address.target, headers: headers)
         // A kept-alive connection may have been closed by the server meanwhile: then retry on a new one.
-        if let channel = takeIdle(for: address.authority) {
-            if let exchange = try? await Exchange.start(request, on: channel, client: self, address: address, reused: true) {
+        if let link = takeIdle(for: address.authority) {
+            if let exchange = try? await Exchange.start(request, on: link, client: self, address: address, reused: true) {
                 return exchange
             }
-            try? await channel.close()
+            try? await link.channel.close()
         }
-        let channel = try await connect(to: address)
-        return try await Exchange.start(request, on: channel, client: self, address: address, reused: false)
+        let link = try await connect(to: address)
+        return try await Exchange.start(request, on: link, client: self, address: address, reused: false)
     }
 
-    private func connect(to address: WebAddress) async throws -> any Channel {
+    private func connect(to address: WebAddress) async throws -> Link {
         let endpoint = try address.endpoint
-        return try await client.connect(to: endpoint) { channel in
-            channel.eventLoop.makeCompletedFuture {
+        // Happy Eyeballs may set up several channels; keep each one's reader and use the winner's.
+        let readers = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<ResponseReader>]>([:])
+        let channel = try await client.connect(to: endpoint) { channel in
+            channel.setOption(ChannelOptions.autoRead, value: false).flatMapThrowing {
+                let reader = ResponseReader()
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                try channel.pipeline.syncOperations.addHandler(ResponseReader())
-            }.flatMap {
-                channel.setOption(ChannelOptions.autoRead, value: false)
+                try channel.pipeline.syncOperations.addHandler(reader)
+                readers.withLockedValue { $0[ObjectIdentifier(channel)] = NIOLoopBound(reader, eventLoop: channel.eventLoop) }
             }
         }
+        guard let reader = readers.withLockedValue({ $0[ObjectIdentifier(channel)] }) else {
+            throw HTTPClientError.closedEarly
+        }
+        return Link(channel: channel, reader: reader)
     }
 
-    private func takeIdle(for authority: String) -> (any Channel)? {
+    private func takeIdle(for authority: String) -> Link? {
         idle.withLockedValue { idle in
-            while let channel = idle[authority]?.popLast() {
-                if channel.isActive { return channel }
+            while let link = idle[authority]?.popLast() {
+                if link.channel.isActive { return link }
             }
             return nil
         }
     }
 
-    fileprivate func release(_ channel: any Channel, authority: String, reusable: Bool) {
-        guard reusable, channel.isActive else {
-            channel.close(promise: nil)
+    fileprivate func release(_ link: Link, authority: String, reusable: Bool) {
+        guard reusable, link.channel.isActive else {
+            link.channel.close(promise: nil)
             return
         }
-        idle.withLockedValue { $0[authority, default: []].append(channel) }
+        idle.withLockedValue { $0[authority, default: []].append(link) }
     }
 }
 
 /// One request and its response on one connection.
 private struct Exchange {
-    let channel: any Channel
-    let reader: NIOLoopBound<ResponseReader>
+    let link: HTTPClient.Link
     let client: HTTPClient
     let head: HTTPClient.ResponseHead
+    private var channel: any Channel { link.channel }
 
     static func start(
-        _ request: HTTPRequestHead, on channel: any Channel, client: HTTPClient, address: WebAddress, reused: Bool
+        _ request: HTTPRequestHead, on link: HTTPClient.Link, client: HTTPClient, address: WebAddress, reused: Bool
     ) async throws -> Exchange {
-        let reader = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseReader.self), eventLoop: channel.eventLoop)
-        }.get()
+        let channel = link.channel
         channel.write(HTTPClientRequestPart.head(request), promise: nil)
-        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+        // A server may have answered and closed before reading the request; its answer still counts, so a
+        // failed write is reported only if no response arrives.
+        var writeError: (any Error)?
+        do {
+            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+        } catch {
+            writeError = error
+        }
         var exchange = Exchange(
-            channel: channel, reader: reader, client: client,
+            link: link, client: client,
             head: .init(address: address, version: .http1_1, status: .ok, headers: [:], reusedConnection: reused)
         )
         while true {
-            guard case .head(let head) = try await exchange.nextPart() else {
+            let part: HTTPClientResponsePart
+            do {
+                part = try await exchange.nextPart()
+            } catch let error as HTTPClientError where error == .closedEarly {
+                throw HTTPClientError.noResponse(writeError)
+            } catch let error as ChannelError {
+                throw HTTPClientError.noResponse(writeError ?? error)
+            }
+            guard case .head(let head) = part else {
                 throw HTTPClientError.protocolViolation("the response did not start with a status line")
             }
             // 1xx responses are interim; the final one follows.
             if head.status.code < 200 { continue }
             exchange = Exchange(
-                channel: channel, reader: reader, client: client,
+                link: link, client: client,
                 head: .init(
                     address: address, version: head.version, status: head.status, headers: head.headers,
                     reusedConnection: reused
@@ -204,7 +229,7 @@ private struct Exchange {
     }
 
     private func nextPart() async throws -> HTTPClientResponsePart {
-        let reader = self.reader
+        let reader = link.reader
         let timeout = TimeAmount(client.timeout)
         let seconds = client.timeout
         return try await channel.eventLoop.flatSubmit {
@@ -227,13 +252,16 @@ private struct Exchange {
                     received += bytes.readableBytes
                     try await consume(bytes)
                 case .end:
-                    client.release(channel, authority: head.address.authority, reusable: keepsAlive)
+                    client.release(link, authority: head.address.authority, reusable: keepsAlive)
                     return
                 case .head:
                     throw HTTPClientError.protocolViolation("a second status line arrived inside a response")
                 }
             }
         } catch let error as HTTPClientError where error == .closedEarly {
+            channel.close(promise: nil)
+            throw HTTPClientError.bodyCutShort(received: received, expected: head.contentLength)
+        } catch is ChannelError {
             channel.close(promise: nil)
             throw HTTPClientError.bodyCutShort(received: received, expected: head.contentLength)
         } catch let error as HTTPParserError {
@@ -262,13 +290,18 @@ private struct Exchange {
 /// Why a request failed after the connection was made.
 public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: Hashable, Sendable {
-        case closedEarly, bodyCutShort, timedOut, tooManyRedirects, bodyTooLarge, protocolViolation
+        case closedEarly, noResponse, bodyCutShort, timedOut, tooManyRedirects, bodyTooLarge, protocolViolation
     }
 
     public var kind: Kind
     public var description: String
 
     static let closedEarly = HTTPClientError(kind: .closedEarly, description: "the server closed the connection before the response was complete")
+
+    static func noResponse(_ cause: (any Error)?) -> HTTPClientError {
+        let because = cause.map { " (\($0))" } ?? ""
+        return HTTPClientError(kind: .noResponse, description: "the server closed the connection without a response\(because)")
+    }
 
     static func bodyCutShort(received: Int, expected: Int?) -> HTTPClientError {
         let of = expected.map { " of \($0)" } ?? ""

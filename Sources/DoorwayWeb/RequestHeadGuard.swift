@@ -10,6 +10,10 @@ import NIOCore
 ///   therefore loses its slot after the header timeout, however steadily it trickles.
 /// - A new connection starts with the header timer, so one that never speaks is closed just as soon.
 ///
+/// A response counts as in flight until its last byte has been handed to the kernel, not merely queued:
+/// a large file can take minutes to send, and neither the keep-alive timer nor a graceful shutdown may cut
+/// it off. A shutdown's quiesce event is therefore held back until no response is in flight.
+///
 /// It also measures the current request's first line, so that a parser overflow can be answered 414 (request
 /// line too long) or 431 (header section too large).
 final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
@@ -31,6 +35,9 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var requestLineEnded = false
     private var requestLineLength = 0
+    private var responsesInFlight = 0
+    private var quiesceHeldBack: Any?
+    private var clientFinished = false
 
     init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount, requestLineLimit: Int) {
         self.headerTimeout = headerTimeout
@@ -83,16 +90,44 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The responder has begun answering: the client is no longer on the clock.
     func responseStarted() {
+        responsesInFlight += 1
         phase = .responding
         cancelTimer()
     }
 
-    /// The responder has written a whole response: wait for the next request under the keep-alive timer.
+    /// A response's last byte has left: once none is in flight, wait for the next request under the
+    /// keep-alive timer, or pass on a shutdown that was waiting.
     func responseFinished() {
+        responsesInFlight -= 1
+        guard responsesInFlight == 0, phase == .responding else { return }
         phase = .awaitingRequest
         requestLineEnded = false
         requestLineLength = 0
+        if clientFinished {
+            context?.close(promise: nil)
+            return
+        }
+        if let event = quiesceHeldBack, let context {
+            quiesceHeldBack = nil
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
         startTimer(keepAliveTimeout)
+    }
+
+    /// The client has closed its sending side and every request it sent has been answered or is being
+    /// answered: close once the last response has left.
+    func clientFinishedSending() {
+        clientFinished = true
+        if responsesInFlight == 0 { context?.close(promise: nil) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, responsesInFlight > 0 {
+            quiesceHeldBack = event
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     private func startTimer(_ delay: TimeAmount) {

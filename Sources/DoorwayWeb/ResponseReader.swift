@@ -1,28 +1,48 @@
-// Hands a client's response parts to async code one at a time, reading from the socket only on demand.
+// Hands a client's response parts to async code one at a time, reading ahead only a little.
 
 import NIOCore
 import NIOHTTP1
 
-/// The client end of an HTTP connection: parts are read only when asked for (the channel has auto-read off),
-/// so a slow consumer — a disk, a terminal — holds the server back instead of filling memory.
+/// The client end of an HTTP connection.
+///
+/// The channel has auto-read off; the reader keeps one read outstanding while fewer than
+/// ``readAheadLimit`` parts wait, so a slow consumer (a disk, a terminal) holds the server back instead of
+/// filling memory. Reading ahead at all matters: a server may answer and close before it reads the request
+/// (a busy server turning clients away), and the answer must be read before the client's own write can
+/// provoke a reset that would discard it.
 final class ResponseReader: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
+
+    static let readAheadLimit = 16
 
     private var buffered = CircularBuffer<HTTPClientResponsePart>()
     private var failure: (any Error)?
     private var waiting: EventLoopPromise<HTTPClientResponsePart>?
     private var context: ChannelHandlerContext?
+    private var readPending = false
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { readMore() }
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelActive(context: ChannelHandlerContext) {
+        readMore()
+        context.fireChannelActive()
+    }
 
     /// The next response part; must be called on the channel's event loop, one call at a time.
     func next(eventLoop: any EventLoop) -> EventLoopFuture<HTTPClientResponsePart> {
-        if let part = buffered.popFirst() { return eventLoop.makeSucceededFuture(part) }
+        if let part = buffered.popFirst() {
+            readMore()
+            return eventLoop.makeSucceededFuture(part)
+        }
         if let failure { return eventLoop.makeFailedFuture(failure) }
         let promise = eventLoop.makePromise(of: HTTPClientResponsePart.self)
         waiting = promise
-        context?.read()
+        readMore()
         return promise.futureResult
     }
 
@@ -46,8 +66,14 @@ final class ResponseReader: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        // The decoder may need more bytes to make a part: keep reading while someone waits.
-        if waiting != nil { context.read() }
+        readPending = false
+        readMore()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The server closed its side: what was sent is all there will be.
+        if case ChannelEvent.inputClosed = event { fail(HTTPClientError.closedEarly) }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -57,5 +83,11 @@ final class ResponseReader: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         fail(HTTPClientError.closedEarly)
+    }
+
+    private func readMore() {
+        guard let context, !readPending, failure == nil, buffered.count < Self.readAheadLimit else { return }
+        readPending = true
+        context.read()
     }
 }

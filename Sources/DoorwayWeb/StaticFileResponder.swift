@@ -59,6 +59,14 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // NIO's pipelining handler passes the client's half-close on only after every request before it.
+        if case ChannelEvent.inputClosed = event {
+            headGuard.clientFinishedSending()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     /// Problems that must be answered at the head, before any body: framing the server will not trust, and
     /// expectations. A client that sent `Expect: 100-continue` is waiting for a go-ahead; it gets the final
     /// answer at once instead (the server wants no body), and the connection closes so the unsent body
@@ -126,15 +134,16 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
         )
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         let finishedHandle = handle
-        if closing {
-            let loopBoundContext = context.loopBound
-            written.whenComplete { _ in
-                try? finishedHandle?.close()
+        let loopBoundContext = context.loopBound
+        let headGuard = NIOLoopBound(self.headGuard, eventLoop: context.eventLoop)
+        written.whenComplete { _ in
+            try? finishedHandle?.close()
+            if closing {
                 loopBoundContext.value.close(promise: nil)
+            } else {
+                headGuard.value.responseFinished()
             }
-        } else {
-            if let finishedHandle { written.whenComplete { _ in try? finishedHandle.close() } }
-            headGuard.responseFinished()
         }
     }
+
 }

@@ -19,7 +19,7 @@ struct Get: AsyncParsableCommand {
             The body goes to standard output unless -o or -O names a file. Redirects are followed. The exit
             code follows curl's: 0 success, 3 bad URL, 6 name not resolved, 7 connection refused, 18 body cut
             short, 22 an HTTP error status (400 or above), 23 cannot write output, 28 timeout, 47 too many
-            redirects.
+            redirects, 52 no response at all.
             Examples:
               door get http://127.0.0.1:8080/
               door get -O http://192.0.2.1/big.iso      # saved as big.iso, with a progress bar on a terminal
@@ -76,7 +76,8 @@ struct Get: AsyncParsableCommand {
             } catch let error as HTTPClientError {
                 let code: Int32 =
                     switch error.kind {
-                    case .bodyCutShort, .closedEarly: 18
+                    case .bodyCutShort: 18
+                    case .closedEarly, .noResponse: 52
                     case .timedOut: 28
                     case .tooManyRedirects: 47
                     case .bodyTooLarge, .protocolViolation: 8
@@ -94,6 +95,8 @@ struct Get: AsyncParsableCommand {
                 throw fail(error.description, code: 23)
             } catch let error as DownloadFileError {
                 throw fail(error.description, code: 23)
+            } catch {
+                throw fail("\(url): \(error)", code: 56)
             }
         }
         await http.shutdown()

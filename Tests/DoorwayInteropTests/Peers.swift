@@ -7,7 +7,8 @@ import Testing
 /// What to do when a real peer is missing: the interop tests fail rather than skip.
 let peerInstallHint = """
     the interop tests drive real peers and fail without them. Run the README's test command, \
-    `bash Scripts/test.sh` (as root), which installs them with apt (netcat-openbsd, socat, iproute2)
+    `bash Scripts/test.sh` (as root), which installs them with apt (netcat-openbsd, socat, iproute2, curl, wget, \
+    chromium, python3)
     """
 
 /// The `door` binary under test.
@@ -24,6 +25,12 @@ func netcat() async throws -> String {
 }
 
 func socat() throws -> String { try requiredExecutable(named: "socat", installHint: peerInstallHint) }
+
+/// The Web's peers: two command-line clients, a browser and a scripting language's standard HTTP client.
+func curl() throws -> String { try requiredExecutable(named: "curl", installHint: peerInstallHint) }
+func wget() throws -> String { try requiredExecutable(named: "wget", installHint: peerInstallHint) }
+func chromium() throws -> String { try requiredExecutable(named: "chromium", installHint: peerInstallHint) }
+func python3() throws -> String { try requiredExecutable(named: "python3", installHint: peerInstallHint) }
 
 /// A message with every byte value, so any translation or truncation shows: a line of text, 0…255, and for
 /// streams `bulk` pseudo-random bytes more.

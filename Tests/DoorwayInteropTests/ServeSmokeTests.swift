@@ -11,11 +11,15 @@ struct ServeSmokeTests {
     /// Where door serve puts a service: its well-known port as root, 10000 more otherwise.
     private func port(_ wellKnown: UInt16) -> UInt16 { getuid() == 0 ? wellKnown : 10000 + wellKnown }
 
-    @Test("echo and daytime answer nc over TCP and UDP; SIGTERM ends it with status 0")
+    @Test("the welcome page, echo and daytime answer real clients over TCP and UDP; SIGTERM ends it with status 0")
     func servesSimpleServices() async throws {
         let (door, nc) = (try door(), try await netcat())
-        let serve = try Subprocess.start([door, "serve"])
-        defer { serve.kill() }
+        let data = "/tmp/doorway-serve-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let serve = try Subprocess.start([door, "serve", "--data", data])
+        defer {
+            serve.kill()
+            _ = try? FileManager.default.removeItem(atPath: data)
+        }
         // A port another program holds makes door serve exit with `door: cannot listen on …`: the error shows
         // that output.
         for (service, wellKnown) in [
@@ -32,6 +36,14 @@ struct ServeSmokeTests {
             }
         }
         try await serve.waitForOutput(containing: "ENDPOINT", timeout: .seconds(3))
+
+        // The Web: a welcome page made in the data folder's public/, fetched by curl.
+        let webPort: UInt16 = getuid() == 0 ? 80 : 8080
+        try await serve.waitUntilBound(port: webPort, transport: .tcp)
+        let curl = try requiredExecutable(named: "curl", installHint: peerInstallHint)
+        let page = try await Subprocess.run([curl, "-sS", "-f", "http://127.0.0.1:\(webPort)/"])
+        #expect(page.exitCode == 0 && page.standardOutputText.contains("This host runs door"), "\(page)")
+        #expect(FileManager.default.fileExists(atPath: data + "/public/index.html"))
 
         let echo = port(7)
         let tcpEcho = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(echo)"], input: "ping over tcp\n")
@@ -50,6 +62,7 @@ struct ServeSmokeTests {
         serve.terminate()
         let ended = await serve.waitForExit(timeout: .seconds(15))
         #expect(ended.exitCode == 0, "door serve should exit 0 on SIGTERM: \(ended)")
+        #expect(ended.standardOutputText.contains("web      tcp        [::]:\(webPort)"), "\(ended)")
         for service in ["echo", "discard", "daytime", "qotd", "chargen", "time"] {
             for transport in ["tcp", "udp"] {
                 let row = ended.standardOutputText.split(separator: "\n").contains { line in

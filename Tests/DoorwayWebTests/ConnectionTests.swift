@@ -55,7 +55,7 @@ struct ConnectionTests {
 
     @Test("a client that starts a request and stalls gets 408 after the header timeout")
     func headerTimeout() async throws {
-        let site = try await WebFixture { $0.limits.headerTimeout = .milliseconds(300) } populate: { try Self.populate($0) }
+        let site = try await WebFixture { $0.limits.headerTimeout = .seconds(2) } populate: { try Self.populate($0) }
         defer { Task { await site.stop() } }
         let connection = try site.connect()
         defer { connection.close() }
@@ -73,6 +73,35 @@ struct ConnectionTests {
         try connection.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(try await connection.readResponse().status == 200)
         #expect(try await connection.readToEnd().isEmpty, "closed without another word")
+    }
+
+    @Test("a download that outlasts the keep-alive timeout is not cut off")
+    func slowDownload() async throws {
+        let big = [UInt8]((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 13) })
+        let site = try await WebFixture { $0.limits.keepAliveTimeout = .milliseconds(200) } populate: { root in
+            try write(big, to: root + "/big.bin")
+        }
+        defer { Task { await site.stop() } }
+        let connection = try site.connect()
+        defer { connection.close() }
+        try connection.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+        // The client reads nothing for a while: the body waits in the socket buffers, far longer than the
+        // keep-alive timeout.
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await connection.readResponse().body == big)
+    }
+
+    @Test("a client that half-closes after its requests gets every answer, then the server closes")
+    func halfClose() async throws {
+        let site = try await WebFixture(populate: Self.populate)
+        defer { Task { await site.stop() } }
+        let connection = try site.connect()
+        defer { connection.close() }
+        try connection.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\nGET /two.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+        connection.finishSending()
+        #expect(try await connection.readResponse().text == "one\n")
+        #expect(try await connection.readResponse().text == "two two\n")
+        #expect(try await connection.readToEnd().isEmpty, "then the server closes")
     }
 
     @Test("50 slowloris connections do not stop a normal request from being answered")

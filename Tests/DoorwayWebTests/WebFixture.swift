@@ -203,6 +203,9 @@ final class RawConnection: @unchecked Sendable {
 
     func close() { Glibc.close(fd) }
 
+    /// Half-closes: the server sees the end of the request stream, as `nc -N` sends it.
+    func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
     private func find(_ needle: [UInt8]) -> Int? {
         guard pending.count >= needle.count else { return nil }
         for index in 0...(pending.count - needle.count) where pending[index] == needle[0] {

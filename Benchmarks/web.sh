@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Benchmarks/web.sh — `door web serve` against nginx, side by side in one run.
+#
+# Both servers serve the same folder on loopback with the same number of
+# threads (nginx workers = door event loops), sendfile on, and no access log;
+# wrk (or curl for the one-client large file) drives each in turn with the
+# same settings, and the script prints door/nginx ratios.
+#
+# Cases (from issue 3):
+#   1 KiB file, wrk -t2 -c64          goal >= 1.0x nginx requests/s
+#   100 MiB file, one curl client      goal >= 0.9x nginx throughput
+#   1 KiB file, wrk -t2 -c1000         goal >= 1.0x nginx requests/s
+#
+# Environment:
+#   SECONDS_PER_RUN  wrk duration per run (default 5)
+#   ROUNDS           alternating rounds per case; the median is reported (default 3)
+#   WORKERS          nginx workers and door event loops (default 2)
+#   DOOR             path to a prebuilt door (release); skips `swift build`
+#   BUILD_TIMEOUT    bound on the release build in seconds (default 1800)
+set -euo pipefail
+
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
+ROUNDS="${ROUNDS:-3}"
+WORKERS="${WORKERS:-2}"
+BUILD_TIMEOUT="${BUILD_TIMEOUT:-1800}"
+HOST=127.0.0.1
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/doorway-web.XXXXXX")"
+
+fail() { echo "web.sh: error: $*" >&2; exit 1; }
+note() { echo "web.sh: $*" >&2; }
+
+BG_PIDS=()
+cleanup() {
+    local pid
+    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do kill "$pid" 2>/dev/null || true; done
+    sleep 0.3
+    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do kill -9 "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- tools ------------------------------------------------------------------
+missing=()
+for tool in wrk nginx curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if ((${#missing[@]})); then
+    pkgs=()
+    for tool in "${missing[@]}"; do
+        case "$tool" in nginx) pkgs+=(nginx-light) ;; *) pkgs+=("$tool") ;; esac
+    done
+    if [[ $(id -u) -eq 0 ]]; then
+        note "installing ${pkgs[*]}"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+    else
+        fail "missing ${missing[*]}; install with: apt-get install ${pkgs[*]}"
+    fi
+fi
+NGINX="$(command -v nginx)"
+
+if [[ -n "${DOOR:-}" ]]; then
+    [[ -x "$DOOR" ]] || fail "DOOR=$DOOR is not executable"
+else
+    note "building door (release)"
+    timeout "$BUILD_TIMEOUT" swift build -c release --scratch-path .build-release --product door >/dev/null || fail "release build failed"
+    DOOR="$(swift build -c release --scratch-path .build-release --show-bin-path)/door"
+fi
+
+# --- the site ---------------------------------------------------------------
+SITE="$WORK/site"
+mkdir -p "$SITE"
+head -c 1024 /dev/urandom >"$SITE/1k.bin"
+head -c $((100 * 1024 * 1024)) /dev/urandom >"$SITE/100m.bin"
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_port() {
+    local port=$1
+    for _ in $(seq 1 100); do
+        if curl -s -o /dev/null "http://$HOST:$port/1k.bin"; then return 0; fi
+        sleep 0.1
+    done
+    fail "nothing answered on port $port"
+}
+
+# --- the servers ------------------------------------------------------------
+NGINX_PORT="$(free_port)"
+mkdir -p "$WORK/nginx/logs"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes $WORKERS;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+worker_rlimit_nofile 8192;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    default_type application/octet-stream;
+    server {
+        listen $HOST:$NGINX_PORT;
+        root $SITE;
+    }
+}
+EOF
+"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' &
+BG_PIDS+=($!)
+
+DOOR_PORT="$(free_port)"
+"$DOOR" web serve --root "$SITE" --listen "$HOST:$DOOR_PORT" --event-loops "$WORKERS" >"$WORK/door.log" 2>&1 &
+BG_PIDS+=($!)
+
+wait_port "$NGINX_PORT"
+wait_port "$DOOR_PORT"
+cmp <(curl -s "http://$HOST:$DOOR_PORT/100m.bin") "$SITE/100m.bin" || fail "door served the 100 MiB file wrong"
+
+# --- measurements -------------------------------------------------------------
+# wrk's requests/s for one run; fails the script if wrk saw errors.
+wrk_rate() {
+    local port=$1 connections=$2 output
+    output="$(wrk -t2 -c"$connections" -d"${SECONDS_PER_RUN}s" "http://$HOST:$port/1k.bin")"
+    if grep -q "Non-2xx\|Socket errors" <<<"$output"; then
+        echo "$output" >&2
+        note "wrk reported errors against port $port (see above)"
+    fi
+    awk '/Requests\/sec:/ {print $2}' <<<"$output"
+}
+
+# curl's bytes/s for the 100 MiB file.
+curl_rate() {
+    curl -s -o /dev/null -w '%{speed_download}' "http://$HOST:$1/100m.bin"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+
+report() {
+    local name=$1 unit=$2 door=$3 nginx=$4 goal=$5
+    printf '%-34s door %12.1f  nginx %12.1f %s  ratio %sx (goal >= %s)\n' \
+        "$name" "$door" "$nginx" "$unit" "$(ratio "$door" "$nginx")" "$goal"
+}
+
+run_case() {
+    local measure=$1 argument=$2 door_runs=() nginx_runs=()
+    for _ in $(seq 1 "$ROUNDS"); do
+        nginx_runs+=("$($measure "$NGINX_PORT" $argument)")
+        door_runs+=("$($measure "$DOOR_PORT" $argument)")
+    done
+    echo "$(printf '%s\n' "${door_runs[@]}" | median) $(printf '%s\n' "${nginx_runs[@]}" | median)"
+}
+
+note "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $WORKERS workers; door with $WORKERS event loops; $ROUNDS rounds of ${SECONDS_PER_RUN}s"
+read -r d n <<<"$(run_case wrk_rate 64)"
+report "1 KiB file, wrk -t2 -c64" "req/s" "$d" "$n" 1.0
+read -r d n <<<"$(run_case curl_rate "")"
+report "100 MiB file, one curl" "MB/s " "$(python3 -c "print($d/1e6)")" "$(python3 -c "print($n/1e6)")" 0.9
+read -r d n <<<"$(run_case wrk_rate 1000)"
+report "1 KiB file, wrk -t2 -c1000" "req/s" "$d" "$n" 1.0
