@@ -72,6 +72,8 @@ fi
 # --- the site ---------------------------------------------------------------
 SITE="$WORK/site"
 mkdir -p "$SITE"
+# nginx's workers run as nobody: the folder must be readable by everyone.
+chmod 755 "$WORK" "$SITE"
 head -c 1024 /dev/urandom >"$SITE/1k.bin"
 head -c $((100 * 1024 * 1024)) /dev/urandom >"$SITE/100m.bin"
 
@@ -82,7 +84,7 @@ free_port() {
 wait_port() {
     local port=$1
     for _ in $(seq 1 100); do
-        if curl -s -o /dev/null "http://$HOST:$port/1k.bin"; then return 0; fi
+        if curl -sf -o /dev/null "http://$HOST:$port/1k.bin"; then return 0; fi
         sleep 0.1
     done
     fail "nothing answered on port $port"
@@ -118,7 +120,9 @@ BG_PIDS+=($!)
 
 wait_port "$NGINX_PORT"
 wait_port "$DOOR_PORT"
-cmp <(curl -s "http://$HOST:$DOOR_PORT/100m.bin") "$SITE/100m.bin" || fail "door served the 100 MiB file wrong"
+for port in "$NGINX_PORT" "$DOOR_PORT"; do
+    cmp <(curl -sf "http://$HOST:$port/100m.bin") "$SITE/100m.bin" || fail "port $port served the 100 MiB file wrong"
+done
 
 # --- measurements -------------------------------------------------------------
 # wrk's requests/s for one run; fails the script if wrk saw errors.

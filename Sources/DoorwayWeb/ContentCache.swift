@@ -11,6 +11,15 @@ struct FileIdentity: Hashable, Sendable {
     var modificationNanoseconds: Int64
 }
 
+/// One version of a file as the server sends it: the bytes, and the header values derived from its metadata,
+/// worked out once rather than on every request.
+struct CachedFile: Sendable {
+    var body: ByteBuffer
+    var tag: EntityTag
+    var lastModified: String
+    var contentType: String
+}
+
 /// A bounded cache of file contents, shared by every event loop of one Web server.
 ///
 /// A request still opens and `fstat`s the file, so a changed file is never served stale; the cache saves
@@ -18,7 +27,7 @@ struct FileIdentity: Hashable, Sendable {
 final class ContentCache: Sendable {
     private struct Entry {
         var identity: FileIdentity
-        var body: ByteBuffer
+        var file: CachedFile
         var lastUse: UInt64
     }
 
@@ -39,29 +48,29 @@ final class ContentCache: Sendable {
 
     func accepts(size: Int) -> Bool { size <= entryLimit }
 
-    /// The cached body of `key` if it is for exactly this version of the file.
-    func body(for key: String, identity: FileIdentity) -> ByteBuffer? {
+    /// The cached file at `key` if it is exactly this version of the file.
+    func file(for key: String, identity: FileIdentity) -> CachedFile? {
         state.withLockedValue { state in
             guard var entry = state.entries[key] else { return nil }
             guard entry.identity == identity else {
-                state.size -= entry.body.readableBytes
+                state.size -= entry.file.body.readableBytes
                 state.entries[key] = nil
                 return nil
             }
             state.clock += 1
             entry.lastUse = state.clock
             state.entries[key] = entry
-            return entry.body
+            return entry.file
         }
     }
 
-    func store(_ body: ByteBuffer, for key: String, identity: FileIdentity) {
-        guard accepts(size: body.readableBytes) else { return }
+    func store(_ file: CachedFile, for key: String, identity: FileIdentity) {
+        guard accepts(size: file.body.readableBytes) else { return }
         state.withLockedValue { state in
-            if let old = state.entries[key] { state.size -= old.body.readableBytes }
+            if let old = state.entries[key] { state.size -= old.file.body.readableBytes }
             state.clock += 1
-            state.entries[key] = Entry(identity: identity, body: body, lastUse: state.clock)
-            state.size += body.readableBytes
+            state.entries[key] = Entry(identity: identity, file: file, lastUse: state.clock)
+            state.size += file.body.readableBytes
             if state.size > capacity { Self.evict(&state, to: capacity * 3 / 4) }
         }
     }
@@ -71,7 +80,7 @@ final class ContentCache: Sendable {
     private static func evict(_ state: inout State, to target: Int) {
         for (key, entry) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
             if state.size <= target { break }
-            state.size -= entry.body.readableBytes
+            state.size -= entry.file.body.readableBytes
             state.entries[key] = nil
         }
     }

@@ -34,7 +34,11 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
             context.fireErrorCaught(error)
             return
         }
-        guard !answered else { return }
+        // Nobody to answer: the client left mid-request, or the connection is already closing (a shutdown).
+        guard !answered, context.channel.isActive, parserError != .invalidEOFState else {
+            context.close(promise: nil)
+            return
+        }
         answered = true
         let status = Self.status(for: parserError, requestLineIsTooLong: headGuard.requestLineIsTooLong)
         headGuard.responseStarted()

@@ -31,6 +31,10 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private let keepAliveTimeout: TimeAmount
     private let requestLineLimit: Int
     private var phase = Phase.readingRequest
+    /// When the current phase's time runs out; nil while responding.
+    private var deadline: NIODeadline?
+    /// The one timer of the connection. Arming a deadline costs no scheduling: the timer fires at least every
+    /// `checkInterval` and reschedules itself at the deadline, so requests never touch NIO's timer heap.
     private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
     private var requestLineEnded = false
@@ -45,12 +49,14 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         self.requestLineLimit = requestLineLimit
     }
 
+    private var checkInterval: TimeAmount { min(headerTimeout, keepAliveTimeout) }
+
     /// True when the request being read has a first line longer than the limit.
     var requestLineIsTooLong: Bool { phase == .readingRequest && requestLineLength > requestLineLimit }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { startTimer(headerTimeout) }
+        if context.channel.isActive { arm(headerTimeout) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -59,7 +65,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if timer == nil, phase == .readingRequest { startTimer(headerTimeout) }
+        if timer == nil, phase == .readingRequest { arm(headerTimeout) }
         context.fireChannelActive()
     }
 
@@ -74,7 +80,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
             phase = .readingRequest
             requestLineEnded = false
             requestLineLength = 0
-            startTimer(headerTimeout)
+            arm(headerTimeout)
         }
         if phase == .readingRequest, !requestLineEnded {
             let view = bytes.readableBytesView
@@ -92,7 +98,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     func responseStarted() {
         responsesInFlight += 1
         phase = .responding
-        cancelTimer()
+        deadline = nil
     }
 
     /// A response's last byte has left: once none is in flight, wait for the next request under the
@@ -112,7 +118,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        startTimer(keepAliveTimeout)
+        arm(keepAliveTimeout)
     }
 
     /// The client has closed its sending side and every request it sent has been answered or is being
@@ -130,11 +136,15 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    private func startTimer(_ delay: TimeAmount) {
-        cancelTimer()
+    private func arm(_ timeout: TimeAmount) {
+        deadline = .now() + timeout
+        if timer == nil { schedule(at: .now() + checkInterval) }
+    }
+
+    private func schedule(at time: NIODeadline) {
         guard let context else { return }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: delay) { loopBound.value.timerFired() }
+        timer = context.eventLoop.scheduleTask(deadline: time) { loopBound.value.timerFired() }
     }
 
     private func cancelTimer() {
@@ -145,6 +155,12 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func timerFired() {
         timer = nil
         guard let context else { return }
+        let now = NIODeadline.now()
+        guard let deadline, deadline <= now else {
+            // Early (the deadline moved on) or responding: look again later.
+            schedule(at: min(deadline ?? .distantFuture, now + checkInterval))
+            return
+        }
         switch phase {
         case .readingRequest:
             let response = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"

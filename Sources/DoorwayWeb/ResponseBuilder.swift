@@ -113,12 +113,31 @@ struct ResponseBuilder {
             }
         }
         let length = file.identity.size
-        let tag = EntityTag.strong(
-            inode: file.identity.inode, size: length, modificationNanoseconds: file.identity.modificationNanoseconds
-        )
+        // Small files: bytes and header values from the cache, or read and worked out once. Large files are
+        // sent as file ranges (sendfile).
+        let content: Content
+        let tag: EntityTag
+        let lastModified: String
+        let contentType: String
+        if server.cache.accepts(size: length) {
+            if let cached = server.cache.file(for: cacheKey, identity: file.identity) {
+                (content, tag, lastModified, contentType) = (.memory(cached.body), cached.tag, cached.lastModified, cached.contentType)
+            } else if let body = server.root.read(file, allocator: allocator) {
+                let made = CachedFile(
+                    body: body, tag: Self.tag(of: file), lastModified: HTTPDate.format(file.modified),
+                    contentType: MediaType.forPath(path)
+                )
+                server.cache.store(made, for: cacheKey, identity: file.identity)
+                (content, tag, lastModified, contentType) = (.memory(body), made.tag, made.lastModified, made.contentType)
+            } else {
+                return error(.internalServerError, for: head)
+            }
+        } else {
+            (content, tag, lastModified, contentType) = (.file(file), Self.tag(of: file), HTTPDate.format(file.modified), MediaType.forPath(path))
+        }
         var headers: HTTPHeaders = [
-            "Content-Type": MediaType.forPath(path),
-            "Last-Modified": HTTPDate.format(file.modified),
+            "Content-Type": contentType,
+            "Last-Modified": lastModified,
             "ETag": tag.headerValue,
             "Accept-Ranges": "bytes",
             "Vary": "Accept-Encoding",
@@ -140,21 +159,6 @@ struct ResponseBuilder {
             rangeValidatorHolds(head, tag: tag, modified: file.modified)
         {
             ranges = RangeRequest.parse(rangeField, length: length, maximumRanges: limits.maximumRanges)
-        }
-
-        // The body, from memory for small files, else as file ranges for sendfile.
-        let content: Content
-        if server.cache.accepts(size: length) {
-            if let cached = server.cache.body(for: cacheKey, identity: file.identity) {
-                content = .memory(cached)
-            } else if let read = server.root.read(file, allocator: allocator) {
-                server.cache.store(read, for: cacheKey, identity: file.identity)
-                content = .memory(read)
-            } else {
-                return error(.internalServerError, for: head)
-            }
-        } else {
-            content = .file(file)
         }
 
         switch ranges {
@@ -196,6 +200,13 @@ struct ResponseBuilder {
             )
             return Response(status: .partialContent, headers: headers, body: body, file: content.file)
         }
+    }
+
+    private static func tag(of file: OpenedFile) -> EntityTag {
+        EntityTag.strong(
+            inode: file.identity.inode, size: file.identity.size,
+            modificationNanoseconds: file.identity.modificationNanoseconds
+        )
     }
 
     private enum Content {

@@ -5,11 +5,11 @@ import NIOHTTP1
 
 /// The client end of an HTTP connection.
 ///
-/// The channel has auto-read off; the reader keeps one read outstanding while fewer than
-/// ``readAheadLimit`` parts wait, so a slow consumer (a disk, a terminal) holds the server back instead of
-/// filling memory. Reading ahead at all matters: a server may answer and close before it reads the request
-/// (a busy server turning clients away), and the answer must be read before the client's own write can
-/// provoke a reset that would discard it.
+/// The channel has auto-read off; once a response is awaited, the reader keeps one read outstanding while
+/// fewer than ``readAheadLimit`` parts wait, so a slow consumer (a disk, a terminal) holds the server back
+/// instead of filling memory. Nothing is read before the first request is written: NIO's decoder must see
+/// the request first. (A server that answers and closes before reading the request is still heard: on a
+/// reset NIO reads whatever arrived before closing.)
 final class ResponseReader: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
 
@@ -21,17 +21,9 @@ final class ResponseReader: ChannelInboundHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var readPending = false
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        if context.channel.isActive { readMore() }
-    }
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
-
-    func channelActive(context: ChannelHandlerContext) {
-        readMore()
-        context.fireChannelActive()
-    }
 
     /// The next response part; must be called on the channel's event loop, one call at a time.
     func next(eventLoop: any EventLoop) -> EventLoopFuture<HTTPClientResponsePart> {
@@ -67,7 +59,7 @@ final class ResponseReader: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         readPending = false
-        readMore()
+        if waiting != nil || !buffered.isEmpty { readMore() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -65,6 +65,8 @@ public final class WebServer: Sendable {
 
     private func installHandlers(in channel: any Channel) throws {
         let limits = configuration.limits
+        // Outbound header validation is off: every header value the server sends is made here (dates, tags,
+        // types from a table, percent-encoded locations), never copied from a request.
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         // llhttp counts the request target as one field, so the per-field limit is the request line's.
         decoderLimits.maxHeaderFieldSize = limits.requestLineLength
@@ -77,7 +79,7 @@ public final class WebServer: Sendable {
         try pipeline.addHandler(guardHandler)
         try pipeline.configureHTTPServerPipeline(
             withPipeliningAssistance: true, withErrorHandling: false,
-            withOutboundHeaderValidation: true, withEncoderConfiguration: .init(),
+            withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
             withDecoderLimitConfiguration: decoderLimits
         )
         try pipeline.addHandler(ParserErrorResponder(headGuard: guardHandler))

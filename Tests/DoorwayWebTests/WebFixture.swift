@@ -148,7 +148,8 @@ final class RawConnection: @unchecked Sendable {
         try await onOwnThread { try self.readResponseBlocking(head: head) }
     }
 
-    private func readResponseBlocking(head: Bool) throws -> RawResponse {
+    /// Reads one response on the calling thread; call it from a thread of the caller's own (see ``onOwnThread``).
+    func readResponseBlocking(head: Bool = false) throws -> RawResponse {
         var end: Int?
         while true {
             if let index = find([13, 10, 13, 10]) {
@@ -216,7 +217,7 @@ final class RawConnection: @unchecked Sendable {
 }
 
 /// Runs blocking `work` on a new thread and resumes with its result.
-private func onOwnThread<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+func onOwnThread<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
     }
