@@ -139,11 +139,13 @@ public final class HTTPClient: Sendable {
             }
             try? await link.channel.close()
         }
-        let link = try await connect(to: address)
-        return try await Exchange.start(request, on: link, client: self, address: address, reused: false)
+        let link = try await connect(to: address, sending: request)
+        return try await Exchange.start(request, on: link, client: self, address: address, reused: false, sent: true)
     }
 
-    private func connect(to address: WebAddress) async throws -> Link {
+    /// Connects and sends `request` the moment the connection is up, before anything is read: a server may
+    /// answer and close at once, and NIO's decoder must have seen the request before the response.
+    private func connect(to address: WebAddress, sending request: HTTPRequestHead) async throws -> Link {
         let endpoint = try address.endpoint
         // Happy Eyeballs may set up several channels; keep each one's reader and use the winner's.
         let readers = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<ResponseReader>]>([:])
@@ -152,6 +154,7 @@ public final class HTTPClient: Sendable {
                 let reader = ResponseReader()
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
                 try channel.pipeline.syncOperations.addHandler(reader)
+                try channel.pipeline.syncOperations.addHandler(RequestOnConnect(request))
                 readers.withLockedValue { $0[ObjectIdentifier(channel)] = NIOLoopBound(reader, eventLoop: channel.eventLoop) }
             }
         }
@@ -179,6 +182,31 @@ public final class HTTPClient: Sendable {
     }
 }
 
+/// Writes a new connection's first request as soon as it is connected, then leaves the pipeline.
+private final class RequestOnConnect: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let request: HTTPRequestHead
+
+    init(_ request: HTTPRequestHead) { self.request = request }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { send(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        send(context: context)
+        context.fireChannelActive()
+    }
+
+    private func send(context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(.head(request)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+}
+
 /// One request and its response on one connection.
 private struct Exchange {
     let link: HTTPClient.Link
@@ -187,17 +215,20 @@ private struct Exchange {
     private var channel: any Channel { link.channel }
 
     static func start(
-        _ request: HTTPRequestHead, on link: HTTPClient.Link, client: HTTPClient, address: WebAddress, reused: Bool
+        _ request: HTTPRequestHead, on link: HTTPClient.Link, client: HTTPClient, address: WebAddress, reused: Bool,
+        sent: Bool = false
     ) async throws -> Exchange {
         let channel = link.channel
-        channel.write(HTTPClientRequestPart.head(request), promise: nil)
         // A server may have answered and closed before reading the request; its answer still counts, so a
         // failed write is reported only if no response arrives.
         var writeError: (any Error)?
-        do {
-            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
-        } catch {
-            writeError = error
+        if !sent {
+            channel.write(HTTPClientRequestPart.head(request), promise: nil)
+            do {
+                try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+            } catch {
+                writeError = error
+            }
         }
         var exchange = Exchange(
             link: link, client: client,

@@ -58,6 +58,11 @@ struct ResponseBuilder {
             return error(.notFound, for: head)
         }
         let relativePath = target.segments.isEmpty ? "." : target.segments.joined(separator: "/")
+        let codings = AcceptedCodings(head.headers.first(name: "accept-encoding"))
+        let key = ContentCache.Key(path: relativePath, trailingSlash: target.hasTrailingSlash, codings: codings.rawValue)
+        if let cached = server.cache.freshFile(for: key, validity: limits.cacheValidity) {
+            return respond(with: Representation(cached), to: head)
+        }
         let file: OpenedFile
         do {
             file = try server.root.open(relativePath)
@@ -66,7 +71,7 @@ struct ResponseBuilder {
         }
         switch file.kind {
         case .regular:
-            return fileResponse(file, path: relativePath, for: head)
+            return fileResponse(file, path: relativePath, key: key, codings: codings, for: head)
         case .other:
             return error(.forbidden, for: head)
         case .directory:
@@ -79,7 +84,7 @@ struct ResponseBuilder {
             }
             let indexPath = relativePath == "." ? "index.html" : relativePath + "/index.html"
             if let index = try? server.root.open(indexPath), index.kind == .regular {
-                return fileResponse(index, path: indexPath, for: head)
+                return fileResponse(index, path: indexPath, key: key, codings: codings, for: head)
             }
             guard policy.listsFolders else { return error(.forbidden, for: head) }
             return listing(of: file, target: target, for: head)
@@ -98,53 +103,84 @@ struct ResponseBuilder {
 
     // MARK: Files
 
-    private func fileResponse(_ original: OpenedFile, path: String, for head: HTTPRequestHead) -> Response {
+    private func fileResponse(
+        _ original: OpenedFile, path: String, key: ContentCache.Key, codings: AcceptedCodings, for head: HTTPRequestHead
+    ) -> Response {
         var file = original
         var encoding: String?
-        var cacheKey = path
-        if let accepted = head.headers.first(name: "accept-encoding") {
-            for (coding, suffix) in [("br", ".br"), ("gzip", ".gz")] where AcceptEncoding.allows(coding, in: accepted) {
-                if let variant = try? server.root.open(path + suffix), variant.kind == .regular {
-                    file = variant
-                    encoding = coding
-                    cacheKey = path + suffix
-                    break
-                }
+        for (coding, suffix) in codings.preferred {
+            if let variant = try? server.root.open(path + suffix), variant.kind == .regular {
+                file = variant
+                encoding = coding
+                break
             }
         }
         let length = file.identity.size
         // Small files: bytes and header values from the cache, or read and worked out once. Large files are
         // sent as file ranges (sendfile).
-        let content: Content
-        let tag: EntityTag
-        let lastModified: String
-        let contentType: String
-        if server.cache.accepts(size: length) {
-            if let cached = server.cache.file(for: cacheKey, identity: file.identity) {
-                (content, tag, lastModified, contentType) = (.memory(cached.body), cached.tag, cached.lastModified, cached.contentType)
-            } else if let body = server.root.read(file, allocator: allocator) {
-                let made = CachedFile(
-                    body: body, tag: Self.tag(of: file), lastModified: HTTPDate.format(file.modified),
-                    contentType: MediaType.forPath(path)
-                )
-                server.cache.store(made, for: cacheKey, identity: file.identity)
-                (content, tag, lastModified, contentType) = (.memory(body), made.tag, made.lastModified, made.contentType)
-            } else {
-                return error(.internalServerError, for: head)
-            }
-        } else {
-            (content, tag, lastModified, contentType) = (.file(file), Self.tag(of: file), HTTPDate.format(file.modified), MediaType.forPath(path))
+        guard server.cache.accepts(size: length) else {
+            return respond(
+                with: Representation(
+                    content: .file(file), length: length, tag: Self.tag(of: file), modified: file.modified,
+                    lastModified: HTTPDate.format(file.modified), contentType: MediaType.forPath(path), encoding: encoding
+                ),
+                to: head
+            )
         }
+        if let cached = server.cache.file(for: key, identity: file.identity) {
+            return respond(with: Representation(cached), to: head)
+        }
+        guard let body = server.root.read(file, allocator: allocator) else {
+            return error(.internalServerError, for: head)
+        }
+        let made = CachedFile(
+            body: body, tag: Self.tag(of: file), modified: file.modified, lastModified: HTTPDate.format(file.modified),
+            contentType: MediaType.forPath(path), encoding: encoding
+        )
+        server.cache.store(made, for: key, identity: file.identity)
+        return respond(with: Representation(made), to: head)
+    }
+
+    /// A file as it will be sent: where the bytes come from and the header values that describe them.
+    private struct Representation {
+        var content: Content
+        var length: Int
+        var tag: EntityTag
+        var modified: Int
+        var lastModified: String
+        var contentType: String
+        var encoding: String?
+
+        init(
+            content: Content, length: Int, tag: EntityTag, modified: Int, lastModified: String, contentType: String,
+            encoding: String?
+        ) {
+            (self.content, self.length, self.tag, self.modified) = (content, length, tag, modified)
+            (self.lastModified, self.contentType, self.encoding) = (lastModified, contentType, encoding)
+        }
+
+        init(_ cached: CachedFile) {
+            self.init(
+                content: .memory(cached.body), length: cached.body.readableBytes, tag: cached.tag,
+                modified: cached.modified, lastModified: cached.lastModified, contentType: cached.contentType,
+                encoding: cached.encoding
+            )
+        }
+    }
+
+    private func respond(with representation: Representation, to head: HTTPRequestHead) -> Response {
+        let (content, length, tag) = (representation.content, representation.length, representation.tag)
         var headers: HTTPHeaders = [
-            "Content-Type": contentType,
-            "Last-Modified": lastModified,
+            "Content-Type": representation.contentType,
+            "Last-Modified": representation.lastModified,
             "ETag": tag.headerValue,
             "Accept-Ranges": "bytes",
             "Vary": "Accept-Encoding",
         ]
-        if let encoding { headers.add(name: "Content-Encoding", value: encoding) }
+        if let encoding = representation.encoding { headers.add(name: "Content-Encoding", value: encoding) }
+        let modified = representation.modified
 
-        if let status = preconditionFailure(head, tag: tag, modified: file.modified) {
+        if let status = preconditionFailure(head, tag: tag, modified: modified) {
             var response = error(status, for: head)
             if status == .notModified {
                 response.headers = headers
@@ -156,7 +192,7 @@ struct ResponseBuilder {
 
         var ranges: RangeRequest = .ignored
         if head.method == .GET, let rangeField = head.headers.first(name: "range"),
-            rangeValidatorHolds(head, tag: tag, modified: file.modified)
+            rangeValidatorHolds(head, tag: tag, modified: modified)
         {
             ranges = RangeRequest.parse(rangeField, length: length, maximumRanges: limits.maximumRanges)
         }
@@ -178,7 +214,7 @@ struct ResponseBuilder {
                 file: content.file
             )
         case .satisfiable(let parts):
-            let boundary = MultipartByteRanges.boundary(seed: UInt64(truncatingIfNeeded: file.identity.inode &+ UInt64(length)))
+            let boundary = MultipartByteRanges.boundary(seed: UInt64(length) &* 0x9E37_79B9 &+ UInt64(truncatingIfNeeded: modified))
             let contentType = headers.first(name: "Content-Type") ?? "application/octet-stream"
             var body: [Response.Chunk] = []
             for part in parts {

@@ -67,6 +67,10 @@ extension WebServer {
         public var cacheEntryLimit: Int = 256 * 1024
         /// Total bytes the content cache holds.
         public var cacheCapacity: Int = 64 * 1024 * 1024
+        /// How long a cached file is served without looking at the disk; after that the next request checks
+        /// its inode, size and mtime again. Zero checks on every request. Like nginx's
+        /// `open_file_cache_valid`, it trades a moment of staleness for no system calls on hot files.
+        public var cacheValidity: Duration = .seconds(1)
 
         public init() {}
 
@@ -83,6 +87,7 @@ extension WebServer {
             try check(discardedBodySize >= 0, "discarded body limit", discardedBodySize, "must not be negative")
             try check(maximumRanges >= 1, "maximum ranges", maximumRanges, "must be at least 1")
             try check(cacheEntryLimit >= 0 && cacheCapacity >= 0, "cache size", cacheCapacity, "must not be negative")
+            try check(cacheValidity >= .zero, "cache validity", cacheValidity, "must not be negative")
         }
     }
 }

@@ -152,7 +152,7 @@ struct FileTests {
 
     @Test("the cache notices a changed file, even one of the same size")
     func cacheRevalidation() async throws {
-        try await withSite { site throws in
+        try await withSite(configure: { $0.limits.cacheValidity = .zero }) { site throws in
             #expect(try await site.get("/notes.txt").text == "plain text\n")
             #expect(try await site.get("/notes.txt").text == "plain text\n")
             #expect(site.web.cache.totalSize > 0, "the file was cached")
@@ -165,6 +165,21 @@ struct FileTests {
             try write("plain TEXT\n", to: site.root + "/notes.txt")
             utimensat(AT_FDCWD, site.root + "/notes.txt", &times, 0)
             #expect(try await site.get("/notes.txt").text == "plain TEXT\n")
+        }
+    }
+
+    @Test("within the cache validity a hot file is served from memory; after it, changes show")
+    func cacheValidity() async throws {
+        try await withSite(configure: { $0.limits.cacheValidity = .milliseconds(300) }) { site throws in
+            #expect(try await site.get("/notes.txt").text == "plain text\n")
+            try write("PLAIN TEXT\n", to: site.root + "/notes.new")
+            rename(site.root + "/notes.new", site.root + "/notes.txt")
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await site.get("/notes.txt").text == "PLAIN TEXT\n")
+            // A file that disappears is gone once the validity has passed.
+            unlink(site.root + "/notes.txt")
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await site.get("/notes.txt").status == 404)
         }
     }
 
