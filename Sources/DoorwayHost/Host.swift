@@ -17,13 +17,18 @@ public struct HostedApplication: Sendable {
     public var transport: Transport
     public var endpoint: Endpoint
     public var maximumConnections: Int?
+    public var parameters: TransportParameters
     public var initializer: Server.Initializer
 
-    public init(name: String, transport: Transport, endpoint: Endpoint, maximumConnections: Int? = nil, initializer: @escaping Server.Initializer) {
+    public init(
+        name: String, transport: Transport, endpoint: Endpoint, maximumConnections: Int? = nil,
+        parameters: TransportParameters = TransportParameters(), initializer: @escaping Server.Initializer
+    ) {
         self.name = name
         self.transport = transport
         self.endpoint = endpoint
         self.maximumConnections = maximumConnections
+        self.parameters = parameters
         self.initializer = initializer
     }
 }
@@ -88,7 +93,8 @@ public final class RunningHost: Sendable {
         let web = try WebServer(configuration: .init(root: root))
         return HostedApplication(
             name: "web", transport: .tcp, endpoint: .host(host, port: plan.webPort),
-            maximumConnections: web.configuration.limits.maximumConnections, initializer: web.initializer
+            maximumConnections: web.configuration.limits.maximumConnections,
+            parameters: TransportParameters(backlog: WebServer.defaultBacklog), initializer: web.initializer
         )
     }
 
@@ -99,7 +105,7 @@ public final class RunningHost: Sendable {
             for application in applications {
                 servers.append(
                     try await Server.bind(
-                        application.endpoint, transport: application.transport,
+                        application.endpoint, transport: application.transport, parameters: application.parameters,
                         maximumConnections: application.maximumConnections, initializer: application.initializer
                     )
                 )

@@ -51,13 +51,19 @@ public final class WebServer: Sendable {
         }
     }
 
+    /// The listen backlog when the parameters name none: browsers and load balancers open many connections
+    /// at once, and a short queue drops SYNs that then wait a second to be retried (nginx uses 511).
+    public static let defaultBacklog = 1024
+
     /// Binds `endpoint` with the configured connection cap and serves until the returned server is shut down.
     public func serve(
         on endpoint: Endpoint,
         parameters: TransportParameters = TransportParameters(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
-        try await Server.bind(
+        var parameters = parameters
+        if parameters.backlog == nil { parameters.backlog = Self.defaultBacklog }
+        return try await Server.bind(
             endpoint, transport: .tcp, parameters: parameters,
             maximumConnections: configuration.limits.maximumConnections, group: group, initializer: initializer
         )
@@ -76,6 +82,9 @@ public final class WebServer: Sendable {
             headerTimeout: TimeAmount(limits.headerTimeout), keepAliveTimeout: TimeAmount(limits.keepAliveTimeout),
             requestLineLimit: limits.requestLineLength
         )
+        // Responses are queued at once (a file region per request), so a client that pipelines requests and
+        // never reads must be stopped: no reading while the socket's send queue is over its high-water mark.
+        try pipeline.addHandler(BackPressureHandler())
         try pipeline.addHandler(guardHandler)
         try pipeline.configureHTTPServerPipeline(
             withPipeliningAssistance: true, withErrorHandling: false,

@@ -1,6 +1,7 @@
 // Connections on a live server: keep-alive, pipelining, Date, close, timeouts, the cap, slowloris and many clients.
 
 import Doorway
+import Foundation
 import DoorwayWeb
 import Testing
 
@@ -102,6 +103,31 @@ struct ConnectionTests {
         #expect(try await connection.readResponse().text == "one\n")
         #expect(try await connection.readResponse().text == "two two\n")
         #expect(try await connection.readToEnd().isEmpty, "then the server closes")
+    }
+
+    @Test("a client that pipelines requests and never reads is held back instead of filling memory")
+    func pipelineFlood() async throws {
+        let big = [UInt8](repeating: 7, count: 1 << 20)
+        let log = try WebFixture.makeFolder() + "/access.log"
+        let site = try await WebFixture { $0.accessLog = .file(log) } populate: { root in
+            try write(big, to: root + "/big.bin")
+        }
+        defer { Task { await site.stop() } }
+        let connection = try site.connect()
+        defer { connection.close() }
+        let request = Array("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+        // Each 34-byte request asks for 1 MiB. Without backpressure the server would read every request and
+        // queue a response for each (tens of thousands in two seconds); with it, reading stops once the
+        // first responses fill the socket, and only what one read brought in (at most 64 KiB of requests,
+        // under 2000) is answered.
+        for _ in 0..<40 {
+            _ = connection.flood(with: request, limit: 64 << 20)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let queued = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count
+        #expect(queued > 0 && queued < 5000, "\(queued) responses queued for a client that reads nothing")
+        // The responses it did take on arrive whole.
+        #expect(try await connection.readResponse().body == big)
     }
 
     @Test("50 slowloris connections do not stop a normal request from being answered")

@@ -131,6 +131,18 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Sends `bytes` over and over without blocking until the kernel takes no more or `limit` bytes have
+    /// gone; returns how many went.
+    func flood(with bytes: [UInt8], limit: Int) -> Int {
+        var total = 0
+        while total < limit {
+            let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+            if sent <= 0 { break }
+            total += sent
+        }
+        return total
+    }
+
     /// Reads more bytes; false at EOF (or a reset).
     private func fill() throws -> Bool {
         var buffer = [UInt8](repeating: 0, count: 65536)
