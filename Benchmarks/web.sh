@@ -16,6 +16,11 @@
 #   ROUNDS           alternating rounds per case; the median is reported (default 3)
 #   WORKERS          nginx workers and door event loops (default 2)
 #   DOOR             path to a prebuilt door (release); skips `swift build`
+#   DOORWAY_BENCH    path to a prebuilt doorway-bench (release), for the NIO floor
+#
+# Beside the two servers runs "the NIO floor" (doorway-bench http-floor): NIO's
+# own HTTP/1.1 pipeline with a handler that makes nginx's system calls and
+# answers from memory. It shows how much of any gap is NIO's and how much door's.
 #   BUILD_TIMEOUT    bound on the release build in seconds (default 1800)
 set -euo pipefail
 
@@ -61,12 +66,17 @@ if ((${#missing[@]})); then
 fi
 NGINX="$(command -v nginx)"
 
-if [[ -n "${DOOR:-}" ]]; then
-    [[ -x "$DOOR" ]] || fail "DOOR=$DOOR is not executable"
+if [[ -n "${DOOR:-}" && -n "${DOORWAY_BENCH:-}" ]]; then
+    [[ -x "$DOOR" && -x "$DOORWAY_BENCH" ]] || fail "DOOR=$DOOR or DOORWAY_BENCH=$DOORWAY_BENCH is not executable"
 else
-    note "building door (release)"
-    timeout "$BUILD_TIMEOUT" swift build -c release --scratch-path .build-release --product door >/dev/null || fail "release build failed"
-    DOOR="$(swift build -c release --scratch-path .build-release --show-bin-path)/door"
+    note "building door and doorway-bench (release)"
+    for product in door doorway-bench; do
+        timeout "$BUILD_TIMEOUT" swift build -c release --scratch-path .build-release --product "$product" >/dev/null \
+            || fail "release build of $product failed"
+    done
+    BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)"
+    DOOR="$BIN/door"
+    DOORWAY_BENCH="$BIN/doorway-bench"
 fi
 
 # --- the site ---------------------------------------------------------------
@@ -118,8 +128,13 @@ DOOR_PORT="$(free_port)"
 "$DOOR" web serve --root "$SITE" --listen "$HOST:$DOOR_PORT" --event-loops "$WORKERS" >"$WORK/door.log" 2>&1 &
 BG_PIDS+=($!)
 
+FLOOR_PORT="$(free_port)"
+"$DOORWAY_BENCH" http-floor --listen "$HOST:$FLOOR_PORT" --file "$SITE/1k.bin" --threads "$WORKERS" &
+BG_PIDS+=($!)
+
 wait_port "$NGINX_PORT"
 wait_port "$DOOR_PORT"
+wait_port "$FLOOR_PORT"
 for port in "$NGINX_PORT" "$DOOR_PORT"; do
     cmp <(curl -sf "http://$HOST:$port/100m.bin") "$SITE/100m.bin" || fail "port $port served the 100 MiB file wrong"
 done
@@ -151,18 +166,26 @@ report() {
 }
 
 run_case() {
-    local measure=$1 argument=$2 door_runs=() nginx_runs=()
+    local measure=$1 argument=$2 door_runs=() nginx_runs=() floor_runs=()
     for _ in $(seq 1 "$ROUNDS"); do
         nginx_runs+=("$($measure "$NGINX_PORT" $argument)")
         door_runs+=("$($measure "$DOOR_PORT" $argument)")
+        if [[ $measure == wrk_rate ]]; then floor_runs+=("$($measure "$FLOOR_PORT" $argument)"); else floor_runs+=(0); fi
     done
-    echo "$(printf '%s\n' "${door_runs[@]}" | median) $(printf '%s\n' "${nginx_runs[@]}" | median)"
+    echo "$(printf '%s\n' "${door_runs[@]}" | median) $(printf '%s\n' "${nginx_runs[@]}" | median)" \
+        "$(printf '%s\n' "${floor_runs[@]}" | median)"
+}
+
+floor_note() {
+    printf '%-34s NIO floor %8.1f req/s = %sx nginx; door = %sx the floor\n' "" "$1" "$(ratio "$1" "$3")" "$(ratio "$2" "$1")"
 }
 
 note "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $WORKERS workers; door with $WORKERS event loops; $ROUNDS rounds of ${SECONDS_PER_RUN}s"
-read -r d n <<<"$(run_case wrk_rate 64)"
+read -r d n f <<<"$(run_case wrk_rate 64)"
 report "1 KiB file, wrk -t2 -c64" "req/s" "$d" "$n" 1.0
-read -r d n <<<"$(run_case curl_rate "")"
+floor_note "$f" "$d" "$n"
+read -r d n f <<<"$(run_case curl_rate "")"
 report "100 MiB file, one curl" "MB/s " "$(python3 -c "print($d/1e6)")" "$(python3 -c "print($n/1e6)")" 0.9
-read -r d n <<<"$(run_case wrk_rate 1000)"
+read -r d n f <<<"$(run_case wrk_rate 1000)"
 report "1 KiB file, wrk -t2 -c1000" "req/s" "$d" "$n" 1.0
+floor_note "$f" "$d" "$n"

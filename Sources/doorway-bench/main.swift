@@ -4,6 +4,7 @@
 //   doorway-bench bulk-client --connect 127.0.0.1:PORT --seconds S
 //   doorway-bench echo-server --listen 127.0.0.1:PORT
 //   doorway-bench echo-client --connect 127.0.0.1:PORT --count N --size BYTES
+//   doorway-bench http-floor --listen 127.0.0.1:PORT --file PATH --threads N   (for Benchmarks/web.sh)
 
 import Doorway
 import DoorwayServices
@@ -116,8 +117,9 @@ do {
     case "bulk-client": try await bulkClient()
     case "echo-server": try await echoServer()
     case "echo-client": try await echoClient()
+    case "http-floor": try await httpFloor()
     default:
-        FileHandle.standardError.write("usage: doorway-bench bulk-server|bulk-client|echo-server|echo-client ...\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: doorway-bench bulk-server|bulk-client|echo-server|echo-client|http-floor ...\n".data(using: .utf8)!)
         exit(2)
     }
 } catch {
