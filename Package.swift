@@ -132,6 +132,7 @@ let package = Package(
             name: "DoorwayServicesTests",
             dependencies: [
                 "Doorway", "DoorwayServices", "DoorwayTesting",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

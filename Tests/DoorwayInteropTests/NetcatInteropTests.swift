@@ -39,7 +39,7 @@ struct NetcatInteropTests {
     func doorListensNetcatSendsDatagrams() async throws {
         let (door, nc, port) = (try door(), try await netcat(), try unusedPort())
         let exchange = try await exchange(
-            server: [door, "listen", "-u", "-w", "3", "127.0.0.1:\(port)"], client: [nc, "-u", "127.0.0.1", "\(port)"],
+            server: [door, "listen", "-u", "-w", "8", "127.0.0.1:\(port)"], client: [nc, "-u", "127.0.0.1", "\(port)"],
             port: port, transport: .udp, toServer: message("from nc"), toClient: message("from door")
         )
         exchange.server.closeInput()
@@ -53,7 +53,7 @@ struct NetcatInteropTests {
         let (door, nc, port) = (try door(), try await netcat(), try unusedPort())
         let exchange = try await exchange(
             server: [nc, "-u", "-l", "127.0.0.1", "\(port)"],
-            client: [door, "connect", "-u", "-w", "3", "127.0.0.1", "\(port)"],
+            client: [door, "connect", "-u", "-w", "8", "127.0.0.1", "\(port)"],
             port: port, transport: .udp, toServer: message("from door"), toClient: message("from nc")
         )
         exchange.client.closeInput()
@@ -68,7 +68,7 @@ struct NetcatInteropTests {
         defer { server.kill() }
         try await server.waitUntilBound(port: port, transport: .udp)
         // As `echo question | nc -u -w 3 HOST PORT` does: send, then wait for the answer.
-        let client = try Subprocess.start([door, "connect", "-u", "-w", "3", "127.0.0.1", "\(port)"])
+        let client = try Subprocess.start([door, "connect", "-u", "-w", "8", "127.0.0.1", "\(port)"])
         let question = message("question from door")
         let answer = message("answer from nc")
         try client.write(question)
@@ -84,7 +84,7 @@ struct NetcatInteropTests {
     @Test("door listen -u -w with no input still waits for datagrams, until idle that long")
     func datagramServerWithoutInputWaits() async throws {
         let (door, nc, port) = (try door(), try await netcat(), try unusedPort())
-        let server = try Subprocess.start([door, "listen", "-u", "-w", "3", "127.0.0.1:\(port)"])
+        let server = try Subprocess.start([door, "listen", "-u", "-w", "8", "127.0.0.1:\(port)"])
         defer { server.kill() }
         server.closeInput()
         try await server.waitUntilBound(port: port, transport: .udp)

@@ -70,7 +70,7 @@ func exchange(
 
 /// Expects `process` to end by itself within `timeout` with exit status 0.
 func expectCleanExit(
-    _ process: BackgroundProcess, within timeout: Duration = .seconds(10),
+    _ process: BackgroundProcess, within timeout: Duration = .seconds(20),
     sourceLocation: SourceLocation = #_sourceLocation
 ) async {
     let result = await process.waitForExit(timeout: timeout)

@@ -37,8 +37,8 @@ struct TwoHostTests {
         try await withTwoHosts { hosts in
             let port: UInt16 = 9000
             let exchange = try await exchange(
-                server: hosts.a.command([door, "listen", "-v", "-u", "-w", "3", "\(hosts.a.address):\(port)"]),
-                client: hosts.b.command([door, "connect", "-u", "-w", "3", hosts.a.address, "\(port)"]),
+                server: hosts.a.command([door, "listen", "-v", "-u", "-w", "8", "\(hosts.a.address):\(port)"]),
+                client: hosts.b.command([door, "connect", "-u", "-w", "8", hosts.a.address, "\(port)"]),
                 port: port, transport: .udp, toServer: message("from host B"), toClient: message("from host A")
             )
             exchange.client.closeInput()

@@ -3,6 +3,7 @@
 import Doorway
 import DoorwayServices
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
@@ -102,17 +103,22 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
         let answered = try await socket.exchange { inbound, outbound in
             for _ in 0..<5 { try await outbound.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(string: "x"))) }
             return try await withThrowingTaskGroup(of: Int.self) { group in
+                let counted = NIOLockedValueBox(0)
                 group.addTask {
-                    var count = 0
-                    for try await _ in inbound { count += 1 }
-                    return count
+                    for try await _ in inbound { counted.withLockedValue { $0 += 1 } }
+                    return counted.withLockedValue { $0 }
                 }
-                try await Task.sleep(for: .milliseconds(700))
+                // Wait (however loaded the machine) for the two answers the budget allows, then a while for
+                // any that should not come.
+                for _ in 0..<200 where counted.withLockedValue({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(50)) }
+                try await Task.sleep(for: .milliseconds(500))
                 try await socket.channel.close()
                 return try await group.next()!
             }
         }
-        #expect(answered == 2)
+        // Two per second: the five requests sent at once get two answers (four at most if a slow machine
+        // spreads their handling over two one-second windows), never five.
+        #expect((2...4).contains(answered), "\(answered) answers")
         await server.shutdown()
     }
 

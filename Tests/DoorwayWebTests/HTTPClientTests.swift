@@ -95,8 +95,10 @@ struct HTTPClientTests {
             }
         }
         defer { serving.cancel() }
+        let patient = HTTPClient(timeout: .seconds(20))
+        defer { Task { await patient.shutdown() } }
         do {
-            _ = try await http.get("http://\(cutting.localEndpoint)/")
+            _ = try await patient.get("http://\(cutting.localEndpoint)/")
             Issue.record("a cut body must be an error")
         } catch let error as HTTPClientError {
             #expect(error.kind == .bodyCutShort && error.description.contains("10 of 100"), "\(error)")
