@@ -285,7 +285,7 @@ public final class BackgroundProcess: Sendable {
     /// Works for a process started with `ip netns exec`, which runs the program under the same pid.
     ///
     /// - Throws: ``DoorwayTestingError`` with the process's output if it ends first or `timeout` passes.
-    public func waitUntilBound(port: UInt16, transport: Transport = .tcp, timeout: Duration = .seconds(10)) async throws
+    public func waitUntilBound(port: UInt16, transport: Transport = .tcp, timeout: Duration = .seconds(30)) async throws
     {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout

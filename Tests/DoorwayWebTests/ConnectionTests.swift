@@ -9,7 +9,9 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Web server: connections", .timeLimit(.minutes(2)))
+/// Serialized: the 1000-connection, slowloris and flood tests are heavy; one at a time keeps the rest of the
+/// test run (which shares two cores) responsive.
+@Suite("Web server: connections", .serialized, .timeLimit(.minutes(3)))
 struct ConnectionTests {
     private static func populate(_ root: String) throws {
         try write("one\n", to: root + "/one.txt")
