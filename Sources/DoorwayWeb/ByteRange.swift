@@ -55,20 +55,7 @@ public enum RangeRequest: Equatable, Sendable {
         guard bytes[index] == UInt8(ascii: "=") else { return nil }
         index += 1
 
-        var specs: [Spec] = []
-        while index < bytes.count {
-            skipWhitespace(bytes, &index)
-            guard index < bytes.count else { break }
-            if bytes[index] == UInt8(ascii: ",") {
-                // Empty list elements are allowed by RFC 9110 §5.6.1.2.
-                index += 1
-                continue
-            }
-            guard let spec = parseSpec(bytes, &index) else { return nil }
-            specs.append(spec)
-            skipWhitespace(bytes, &index)
-            guard index == bytes.count || bytes[index] == UInt8(ascii: ",") else { return nil }
-        }
+        guard let specs = FieldList.elements(of: bytes, from: &index, element: parseSpec) else { return nil }
         return specs.isEmpty ? nil : specs
     }
 
@@ -137,9 +124,7 @@ public enum RangeRequest: Equatable, Sendable {
     }
 
     private static func skipWhitespace(_ bytes: [UInt8], _ index: inout Int) {
-        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
-            index += 1
-        }
+        FieldList.skipWhitespace(bytes, &index)
     }
 }
 

@@ -63,19 +63,7 @@ public enum EntityTagCondition: Sendable, Equatable {
             return index == bytes.count ? .any : nil
         }
 
-        var tags: [EntityTag] = []
-        while index < bytes.count {
-            skipWhitespace(bytes, &index)
-            guard index < bytes.count else { break }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard let tag = parseTag(bytes, &index) else { return nil }
-            tags.append(tag)
-            skipWhitespace(bytes, &index)
-            guard index == bytes.count || bytes[index] == UInt8(ascii: ",") else { return nil }
-        }
+        guard let tags = FieldList.elements(of: bytes, from: &index, element: parseTag) else { return nil }
         return tags.isEmpty ? nil : .tags(tags)
     }
 
@@ -99,8 +87,6 @@ public enum EntityTagCondition: Sendable, Equatable {
     }
 
     private static func skipWhitespace(_ bytes: [UInt8], _ index: inout Int) {
-        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
-            index += 1
-        }
+        FieldList.skipWhitespace(bytes, &index)
     }
 }

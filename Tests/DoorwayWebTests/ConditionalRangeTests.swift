@@ -9,14 +9,7 @@ struct ConditionalRangeTests {
     private static let content = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
 
     private func withSite(_ body: (WebFixture) async throws -> Void) async throws {
-        let site = try await WebFixture(populate: { root in try write(Self.content, to: root + "/alphabet.txt") })
-        do {
-            try await body(site)
-        } catch {
-            await site.stop()
-            throw error
-        }
-        await site.stop()
+        try await WebFixture.with(populate: { root in try write(Self.content, to: root + "/alphabet.txt") }, body)
     }
 
     @Test("responses carry a strong ETag and a Last-Modified date")

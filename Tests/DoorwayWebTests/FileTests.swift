@@ -43,14 +43,7 @@ struct FileTests {
     private func withSite(
         configure: (inout WebServer.Configuration) -> Void, _ body: (WebFixture) async throws -> Void
     ) async throws {
-        let site = try await WebFixture(configure: configure, populate: Self.populate)
-        do {
-            try await body(site)
-        } catch {
-            await site.stop()
-            throw error
-        }
-        await site.stop()
+        try await WebFixture.with(configure: configure, populate: Self.populate, body)
     }
 
     @Test("files are served with their media type, and HEAD gives the same headers without the body")

@@ -10,21 +10,20 @@ import Testing
 @Suite("HTTP client", .timeLimit(.minutes(1)))
 struct HTTPClientTests {
     private func withSite(_ body: (WebFixture, HTTPClient) async throws -> Void) async throws {
-        let site = try await WebFixture(populate: { root in
+        try await WebFixture.with(populate: { root in
             try write("<p>home</p>\n", to: root + "/index.html")
             try makeFolder(root + "/docs")
             try write("docs\n", to: root + "/docs/index.html")
-        })
-        let http = HTTPClient(timeout: .seconds(5))
-        do {
-            try await body(site, http)
-        } catch {
+        }) { site in
+            let http = HTTPClient(timeout: .seconds(5))
+            do {
+                try await body(site, http)
+            } catch {
+                await http.shutdown()
+                throw error
+            }
             await http.shutdown()
-            await site.stop()
-            throw error
         }
-        await http.shutdown()
-        await site.stop()
     }
 
     @Test("GETs reuse one kept-alive connection")

@@ -8,14 +8,7 @@ import Testing
 @Suite("Web server: request syntax", .timeLimit(.minutes(1)))
 struct RequestSyntaxTests {
     private func withSite(_ body: (WebFixture) async throws -> Void) async throws {
-        let site = try await WebFixture(populate: { root in try write("hello\n", to: root + "/index.html") })
-        do {
-            try await body(site)
-        } catch {
-            await site.stop()
-            throw error
-        }
-        await site.stop()
+        try await WebFixture.with(populate: { root in try write("hello\n", to: root + "/index.html") }, body)
     }
 
     /// Sends `request`, expects `status`, and expects the server to close the connection afterwards.

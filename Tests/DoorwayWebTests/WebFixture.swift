@@ -39,6 +39,22 @@ final class WebFixture: Sendable {
         server = try await web.serve(on: try Endpoint(parsing: "127.0.0.1:0"))
     }
 
+    /// Runs `body` against a fresh site and stops it afterwards, also when `body` throws.
+    static func with(
+        configure: (inout WebServer.Configuration) -> Void = { _ in },
+        populate: (String) throws -> Void,
+        _ body: (WebFixture) async throws -> Void
+    ) async throws {
+        let site = try await WebFixture(configure: configure, populate: populate)
+        do {
+            try await body(site)
+        } catch {
+            await site.stop()
+            throw error
+        }
+        await site.stop()
+    }
+
     func stop() async {
         await server.shutdown(gracePeriod: .seconds(1))
         _ = try? await Subprocess.run(["rm", "-rf", root])
