@@ -81,6 +81,7 @@ public struct TransportParameters: Hashable, Sendable {
     public static let bufferSizeRange = 1...Int(Int32.max)
 
     static let defaultBacklog = 256
+    static let acceptsPerWakeUp: UInt = 64
     static let defaultConnectTimeout = Duration.seconds(10)
     static let defaultLingerTimeout = Duration.seconds(30)
 

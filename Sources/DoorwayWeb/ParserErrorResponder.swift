@@ -11,7 +11,7 @@ import NIOHTTP1
 final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = ByteBuffer
 
     private let headGuard: RequestHeadGuard
     private var answered = false
@@ -48,10 +48,11 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
         headers.add(name: "Content-Type", value: ErrorPage.contentType)
         headers.add(name: "Content-Length", value: String(page.body.utf8.count))
         headers.add(name: "Connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: page.body)))), promise: nil)
+        var bytes = context.channel.allocator.buffer(capacity: 256 + page.body.utf8.count)
+        bytes.writeResponseHead(status: status, headers: headers)
+        bytes.writeString(page.body)
         let loopBoundContext = context.loopBound
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+        context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in
             loopBoundContext.value.close(promise: nil)
         }
     }

@@ -12,7 +12,7 @@ import NIOCore
 ///
 /// A response counts as in flight until its last byte has been handed to the kernel, not merely queued:
 /// a large file can take minutes to send, and neither the keep-alive timer nor a graceful shutdown may cut
-/// it off. A shutdown's quiesce event is therefore held back until no response is in flight.
+/// it off. A shutdown closes an idle connection at once and a busy one after its response.
 ///
 /// It also measures the current request's first line, so that a parser overflow can be answered 414 (request
 /// line too long) or 431 (header section too large).
@@ -40,8 +40,9 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private var requestLineEnded = false
     private var requestLineLength = 0
     private var responsesInFlight = 0
-    private var quiesceHeldBack: Any?
     private var clientFinished = false
+    /// A shutdown has begun: answer what is in progress, with `Connection: close`, then close.
+    private(set) var isQuiescing = false
 
     init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount, requestLineLimit: Int) {
         self.headerTimeout = headerTimeout
@@ -109,13 +110,8 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         phase = .awaitingRequest
         requestLineEnded = false
         requestLineLength = 0
-        if clientFinished {
+        if clientFinished || isQuiescing {
             context?.close(promise: nil)
-            return
-        }
-        if let event = quiesceHeldBack, let context {
-            quiesceHeldBack = nil
-            context.fireUserInboundEventTriggered(event)
             return
         }
         arm(keepAliveTimeout)
@@ -128,12 +124,15 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         if responsesInFlight == 0 { context?.close(promise: nil) }
     }
 
+    /// A graceful shutdown: an idle connection closes now; one with a response in flight, or with a request
+    /// arriving (bounded by the header timeout), closes after answering it.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent, responsesInFlight > 0 {
-            quiesceHeldBack = event
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
             return
         }
-        context.fireUserInboundEventTriggered(event)
+        isQuiescing = true
+        if phase == .awaitingRequest { context.close(promise: nil) }
     }
 
     private func arm(_ timeout: TimeAmount) {

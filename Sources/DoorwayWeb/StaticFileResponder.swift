@@ -5,13 +5,13 @@ import NIOHTTP1
 
 /// The last handler of a Web connection.
 ///
-/// NIO's pipelining handler hands it one request at a time and holds back the next until the response's end
-/// is written, so responses leave in request order. Everything happens on the event loop: `open`, `fstat` and
-/// small reads are short system calls (nginx makes the same ones on its event loop), and large files go out
-/// as `FileRegion`s, which NIO sends with `sendfile(2)`.
+/// Each request is answered synchronously as its end arrives, so pipelined responses leave in request order.
+/// Everything happens on the event loop: `open`, `fstat` and small reads are short system calls (nginx
+/// makes the same ones on its event loop), and large files go out as `FileRegion`s, which NIO sends with
+/// `sendfile(2)`. The response head is written as bytes, in one buffer.
 final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = IOData
 
     private enum State {
         case idle
@@ -60,7 +60,7 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // NIO's pipelining handler passes the client's half-close on only after every request before it.
+        // Every whole request before the half-close has been answered (synchronously) by now.
         if case ChannelEvent.inputClosed = event {
             headGuard.clientFinishedSending()
         }
@@ -98,12 +98,17 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
         var headers = response.headers
         headers.add(name: "Date", value: ResponseDate.current)
         headers.add(name: "Server", value: server.configuration.software)
+        let closing = closing || headGuard.isQuiescing
         if closing {
             headers.add(name: "Connection", value: "close")
         } else if request.version.major == 1, request.version.minor == 0 {
             headers.add(name: "Connection", value: "keep-alive")
         }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+        // The head, then the body's pieces; the last write's promise completes when the whole response has
+        // left, since NIO completes writes in order.
+        var head = context.channel.allocator.buffer(capacity: 320)
+        head.writeResponseHead(status: response.status, headers: headers)
+        var writes: [IOData] = [.byteBuffer(head)]
         var bytesSent = 0
         var handle: NIOFileHandle?
         if request.method != .HEAD {
@@ -111,15 +116,12 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
                 switch chunk {
                 case .bytes(let bytes):
                     bytesSent += bytes.readableBytes
-                    context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+                    writes.append(.byteBuffer(bytes))
                 case .file(let range):
                     guard let file = response.file else { continue }
                     if handle == nil { handle = file.takeHandle() }
                     bytesSent += range.count
-                    let region = FileRegion(
-                        fileHandle: handle!, readerIndex: range.lowerBound, endIndex: range.upperBound
-                    )
-                    context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
+                    writes.append(.fileRegion(FileRegion(fileHandle: handle!, readerIndex: range.lowerBound, endIndex: range.upperBound)))
                 }
             }
         }
@@ -132,7 +134,9 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
                 userAgent: request.headers.first(name: "user-agent")
             )
         )
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        let last = writes.removeLast()
+        for write in writes { context.write(wrapOutboundOut(write), promise: nil) }
+        let written = context.writeAndFlush(wrapOutboundOut(last))
         let finishedHandle = handle
         let loopBoundContext = context.loopBound
         let headGuard = NIOLoopBound(self.headGuard, eventLoop: context.eventLoop)

@@ -17,7 +17,7 @@ import NIOPosix
 /// await server.shutdown(gracePeriod: .seconds(5))
 /// ```
 ///
-/// Each connection runs NIO's HTTP/1.1 codec and pipelining handler, then Doorway's guards (header and
+/// Each connection runs NIO's HTTP/1.1 request decoder, Doorway's guards (backpressure, header and
 /// keep-alive timeouts, parser errors as status codes) and the file responder, all on the connection's event
 /// loop: no request hops to another thread.
 public final class WebServer: Sendable {
@@ -71,8 +71,6 @@ public final class WebServer: Sendable {
 
     private func installHandlers(in channel: any Channel) throws {
         let limits = configuration.limits
-        // Outbound header validation is off: every header value the server sends is made here (dates, tags,
-        // types from a table, percent-encoded locations), never copied from a request.
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         // llhttp counts the request target as one field, so the per-field limit is the request line's.
         decoderLimits.maxHeaderFieldSize = limits.requestLineLength
@@ -86,10 +84,11 @@ public final class WebServer: Sendable {
         // never reads must be stopped: no reading while the socket's send queue is over its high-water mark.
         try pipeline.addHandler(BackPressureHandler())
         try pipeline.addHandler(guardHandler)
-        try pipeline.configureHTTPServerPipeline(
-            withPipeliningAssistance: true, withErrorHandling: false,
-            withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
-            withDecoderLimitConfiguration: decoderLimits
+        // NIO's decoder parses requests. Responses are written as bytes by the responder itself: it answers
+        // each request synchronously, in the order they arrive, so pipelined responses leave in request
+        // order without NIO's pipelining handler, and one buffer per head saves the encoder's pass.
+        try pipeline.addHandler(
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits))
         )
         try pipeline.addHandler(ParserErrorResponder(headGuard: guardHandler))
         try pipeline.addHandler(StaticFileResponder(server: self, headGuard: guardHandler))
