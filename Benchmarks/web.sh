@@ -140,13 +140,22 @@ for port in "$NGINX_PORT" "$DOOR_PORT"; do
 done
 
 # --- measurements -------------------------------------------------------------
-# wrk's requests/s for one run; fails the script if wrk saw errors.
+server_name() {
+    case "$1" in
+        "$NGINX_PORT") echo nginx ;;
+        "$DOOR_PORT") echo door ;;
+        "$FLOOR_PORT") echo "the NIO floor" ;;
+        *) echo "port $1" ;;
+    esac
+}
+
+# wrk's requests/s for one run; reports (does not hide) any errors wrk saw.
 wrk_rate() {
     local port=$1 connections=$2 output
     output="$(wrk -t2 -c"$connections" -d"${SECONDS_PER_RUN}s" "http://$HOST:$port/1k.bin")"
     if grep -q "Non-2xx\|Socket errors" <<<"$output"; then
         echo "$output" >&2
-        note "wrk reported errors against port $port (see above)"
+        note "wrk reported errors against $(server_name "$port") (see above)"
     fi
     awk '/Requests\/sec:/ {print $2}' <<<"$output"
 }

@@ -2,6 +2,7 @@
 
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
 
 /// What identifies one version of a file: if any of these change, the cached bytes are stale.
 struct FileIdentity: Hashable, Sendable {
@@ -22,6 +23,31 @@ struct CachedFile: Sendable {
     var contentType: String
     /// The content coding of a precompressed sibling, or nil for the file itself.
     var encoding: String?
+    /// The header lines of a whole-file 200 response, as bytes, ready to copy into each response head.
+    var fullResponseFields: ByteBuffer
+
+    init(body: ByteBuffer, tag: EntityTag, modified: Int, lastModified: String, contentType: String, encoding: String?) {
+        (self.body, self.tag, self.modified, self.lastModified) = (body, tag, modified, lastModified)
+        (self.contentType, self.encoding) = (contentType, encoding)
+        var headers = Self.fileHeaders(contentType: contentType, lastModified: lastModified, tag: tag, encoding: encoding)
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        var fields = ByteBuffer()
+        fields.writeHeaderFields(headers)
+        fullResponseFields = fields
+    }
+
+    /// The header fields every file response carries.
+    static func fileHeaders(contentType: String, lastModified: String, tag: EntityTag, encoding: String?) -> HTTPHeaders {
+        var headers: HTTPHeaders = [
+            "Content-Type": contentType,
+            "Last-Modified": lastModified,
+            "ETag": tag.headerValue,
+            "Accept-Ranges": "bytes",
+            "Vary": "Accept-Encoding",
+        ]
+        if let encoding { headers.add(name: "Content-Encoding", value: encoding) }
+        return headers
+    }
 }
 
 /// The precompressed siblings a request's Accept-Encoding allows, best first.

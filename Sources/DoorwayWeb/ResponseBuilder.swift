@@ -15,6 +15,8 @@ struct Response {
     var headers: HTTPHeaders
     var body: [Chunk] = []
     var file: OpenedFile?
+    /// Header lines already serialised (a cached file's), written before ``headers``.
+    var preparedFields: ByteBuffer?
 
     /// A 400 ends the connection, as nginx does: a client that sent one malformed request may not frame the
     /// next one right either.
@@ -150,6 +152,7 @@ struct ResponseBuilder {
         var lastModified: String
         var contentType: String
         var encoding: String?
+        var fullResponseFields: ByteBuffer?
 
         init(
             content: Content, length: Int, tag: EntityTag, modified: Int, lastModified: String, contentType: String,
@@ -165,20 +168,24 @@ struct ResponseBuilder {
                 modified: cached.modified, lastModified: cached.lastModified, contentType: cached.contentType,
                 encoding: cached.encoding
             )
+            fullResponseFields = cached.fullResponseFields
         }
     }
 
     private func respond(with representation: Representation, to head: HTTPRequestHead) -> Response {
         let (content, length, tag) = (representation.content, representation.length, representation.tag)
-        var headers: HTTPHeaders = [
-            "Content-Type": representation.contentType,
-            "Last-Modified": representation.lastModified,
-            "ETag": tag.headerValue,
-            "Accept-Ranges": "bytes",
-            "Vary": "Accept-Encoding",
-        ]
-        if let encoding = representation.encoding { headers.add(name: "Content-Encoding", value: encoding) }
         let modified = representation.modified
+        let conditional = ["if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "range"]
+        if let prepared = representation.fullResponseFields,
+            !head.headers.contains(where: { field in conditional.contains { field.name.caseInsensitiveEquals($0) } })
+        {
+            // The common case: a whole cached file, its header lines serialised once.
+            return Response(status: .ok, headers: [:], body: [content.chunk(0..<length)], preparedFields: prepared)
+        }
+        var headers = CachedFile.fileHeaders(
+            contentType: representation.contentType, lastModified: representation.lastModified, tag: tag,
+            encoding: representation.encoding
+        )
 
         if let status = preconditionFailure(head, tag: tag, modified: modified) {
             var response = error(status, for: head)
@@ -317,6 +324,12 @@ struct ResponseBuilder {
 }
 
 extension String {
+    /// ASCII case-insensitive equality with a lower-case `other`, without allocating.
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count
+            && zip(utf8, other.utf8).allSatisfy { ($0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0) == $1 }
+    }
+
     var trimmingASCIISpaces: Substring {
         var view = self[...]
         while let first = view.first, first == " " || first == "\t" { view.removeFirst() }

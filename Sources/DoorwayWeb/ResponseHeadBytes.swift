@@ -8,18 +8,28 @@ extension ByteBuffer {
     ///
     /// Every value the Web server sends is its own (dates, tags, types from a table, percent-encoded
     /// locations), never copied from a request, so no value can carry a CR or LF.
-    mutating func writeResponseHead(status: HTTPResponseStatus, headers: HTTPHeaders) {
-        writeStaticString("HTTP/1.1 ")
-        writeString(String(status.code))
-        writeStaticString(" ")
-        writeString(status.reasonPhrase)
+    mutating func writeResponseHead(status: HTTPResponseStatus, headers: HTTPHeaders, prepared: ByteBuffer? = nil) {
+        if status == .ok {
+            writeStaticString("HTTP/1.1 200 OK\r\n")
+        } else {
+            writeStaticString("HTTP/1.1 ")
+            writeString(String(status.code))
+            writeStaticString(" ")
+            writeString(status.reasonPhrase)
+            writeStaticString("\r\n")
+        }
+        if let prepared { writeImmutableBuffer(prepared) }
+        writeHeaderFields(headers)
         writeStaticString("\r\n")
+    }
+
+    /// Writes `Name: value` lines.
+    mutating func writeHeaderFields(_ headers: HTTPHeaders) {
         for (name, value) in headers {
             writeString(name)
             writeStaticString(": ")
             writeString(value)
             writeStaticString("\r\n")
         }
-        writeStaticString("\r\n")
     }
 }

@@ -107,7 +107,7 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
         // The head, then the body's pieces; the last write's promise completes when the whole response has
         // left, since NIO completes writes in order.
         var head = context.channel.allocator.buffer(capacity: 320)
-        head.writeResponseHead(status: response.status, headers: headers)
+        head.writeResponseHead(status: response.status, headers: headers, prepared: response.preparedFields)
         var writes: [IOData] = [.byteBuffer(head)]
         var bytesSent = 0
         var handle: NIOFileHandle?
