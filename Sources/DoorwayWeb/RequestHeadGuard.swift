@@ -132,7 +132,8 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         isQuiescing = true
-        if phase == .awaitingRequest { context.close(promise: nil) }
+        let nothingSent = phase == .readingRequest && requestLineLength == 0 && !requestLineEnded
+        if phase == .awaitingRequest || nothingSent { context.close(promise: nil) }
     }
 
     private func arm(_ timeout: TimeAmount) {

@@ -212,6 +212,8 @@ struct ConnectionTests {
         defer { idle.close() }
         try idle.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(try await idle.readResponse().status == 200)
+        let silent = try site.connect()
+        defer { silent.close() }
         let busy = try site.connect()
         defer { busy.close() }
         try busy.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -223,6 +225,7 @@ struct ConnectionTests {
         // The head left before the shutdown began, so it could not say "close"; the server closes after it.
         #expect(try await busy.isClosedByServer())
         #expect(try await idle.readToEnd().isEmpty, "the idle connection is closed")
+        #expect(try await silent.readToEnd().isEmpty, "a connection that never sent a byte is closed too")
         await shutdown.value
         await site.stop()
     }
