@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Doorway", targets: ["Doorway"]),
         .library(name: "DoorwayServices", targets: ["DoorwayServices"]),
         .library(name: "DoorwayWeb", targets: ["DoorwayWeb"]),
+        .library(name: "DoorwayMail", targets: ["DoorwayMail"]),
         .library(name: "DoorwayHost", targets: ["DoorwayHost"]),
         .library(name: "DoorwayTesting", targets: ["DoorwayTesting"]),
         .executable(name: "door", targets: ["door"]),
@@ -60,6 +61,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "DoorwayMail",
+            dependencies: [
+                "Doorway",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "DoorwayTesting",
             dependencies: ["Doorway"],
             swiftSettings: strictSettings
@@ -70,6 +81,7 @@ let package = Package(
                 "Doorway",
                 "DoorwayServices",
                 "DoorwayWeb",
+                "DoorwayMail",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -80,6 +92,7 @@ let package = Package(
                 "Doorway",
                 "DoorwayServices",
                 "DoorwayWeb",
+                "DoorwayMail",
                 "DoorwayHost",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -124,6 +137,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DoorwayMailTests",
+            dependencies: [
+                "Doorway", "DoorwayMail", "DoorwayTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

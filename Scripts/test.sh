@@ -12,6 +12,7 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v wget >/dev/null 2>&1 || missing+=(wget)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v swaks >/dev/null 2>&1 || missing+=(swaks)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing interop peers: ${missing[*]}"
     apt-get update

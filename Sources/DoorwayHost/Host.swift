@@ -1,6 +1,7 @@
 // One host running its network applications, each on its port.
 
 import Doorway
+import DoorwayMail
 import DoorwayServices
 import DoorwayWeb
 import NIOCore
@@ -54,6 +55,9 @@ public struct PortPlan: Sendable, Hashable {
 
     /// The Web's port: 80 as root, else 8080 (the customary unprivileged one).
     public var webPort: Port { privileged ? .http : Port(8080) }
+
+    /// SMTP's port: 25 as root, else 2525 (the customary unprivileged one).
+    public var smtpPort: Port { privileged ? Port(25) : Port(2525) }
 }
 
 /// The applications of one host, running.
@@ -95,6 +99,17 @@ public final class RunningHost: Sendable {
             name: "web", transport: .tcp, endpoint: .host(host, port: plan.webPort),
             maximumConnections: web.configuration.limits.maximumConnections,
             parameters: TransportParameters(backlog: WebServer.defaultBacklog), initializer: web.initializer
+        )
+    }
+
+    /// The SMTP server, a local mail catcher storing into the data folder's `mail/`.
+    public static func smtp(bindingTo host: Host, plan: PortPlan, dataFolder: String) throws -> HostedApplication {
+        let mail = try MailServer(
+            configuration: .init(maildir: dataFolder + "/mail", smtp: SMTPConfiguration(hostname: MaildirStore.hostName))
+        )
+        return HostedApplication(
+            name: "smtp", transport: .tcp, endpoint: .host(host, port: plan.smtpPort),
+            maximumConnections: mail.configuration.maximumConnections, initializer: mail.smtpInitializer
         )
     }
 

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Doorway
 import DoorwayHost
+import DoorwayMail
 import DoorwayWeb
 import UnixSignals
 
@@ -10,8 +11,9 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run this host's network applications on their ports until SIGINT or SIGTERM.",
         discussion: """
-            Runs the Web server, serving the data folder's public/ (made with a welcome page if missing), and
-            the simple services (echo, discard, chargen, qotd, daytime, time) over TCP and UDP. As root they
+            Runs the Web server, serving the data folder's public/ (made with a welcome page if missing), an
+            SMTP mail catcher storing into the data folder's mail/ (25 as root, else 2525), and the simple
+            services (echo, discard, chargen, qotd, daytime, time) over TCP and UDP. As root they
             take their well-known ports (web 80); otherwise web takes 8080 and each simple service port 10000
             plus its well-known one (echo 10007, discard 10009, daytime 10013, qotd 10017, chargen 10019,
             time 10037).
@@ -32,14 +34,20 @@ struct Serve: AsyncParsableCommand {
             let host = try Host(parsing: address)
             let plan = PortPlan.current
             let web: HostedApplication
+            let smtp: HostedApplication
             do {
                 web = try RunningHost.web(bindingTo: host, plan: plan, dataFolder: dataFolder)
+                smtp = try RunningHost.smtp(bindingTo: host, plan: plan, dataFolder: dataFolder)
             } catch let error as HostError {
                 throw fail(error.description)
             } catch let error as WebServerError {
                 throw fail(error.description)
+            } catch let error as MailStoreError {
+                throw fail(error.description)
             }
-            let running = try await RunningHost.start([web] + RunningHost.simpleServices(bindingTo: host, plan: plan))
+            let running = try await RunningHost.start(
+                [web, smtp] + RunningHost.simpleServices(bindingTo: host, plan: plan)
+            )
             printNow(running.table)
             printNow(plan.privileged ? "(well-known ports: running as root)" : "(unprivileged ports: web 8080, the rest 10000 + well-known port; run as root for the well-known ones)")
             for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {

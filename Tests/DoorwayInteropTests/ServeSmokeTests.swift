@@ -45,6 +45,15 @@ struct ServeSmokeTests {
         #expect(page.exitCode == 0 && page.standardOutputText.contains("This host runs door"), "\(page)")
         #expect(FileManager.default.fileExists(atPath: data + "/public/index.html"))
 
+        // Mail: swaks delivers into the data folder's mail/.
+        let smtpPort: UInt16 = getuid() == 0 ? 25 : 2525
+        try await serve.waitUntilBound(port: smtpPort, transport: .tcp)
+        let swaks = try requiredExecutable(named: "swaks", installHint: peerInstallHint)
+        let sent = try await Subprocess.run([swaks, "--server", "127.0.0.1:\(smtpPort)", "--to", "smoke@example.test"])
+        #expect(sent.exitCode == 0, "\(sent)")
+        let stored = (try? FileManager.default.contentsOfDirectory(atPath: data + "/mail/smoke@example.test/new")) ?? []
+        #expect(stored.count == 1, "\(stored)")
+
         let echo = port(7)
         let tcpEcho = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(echo)"], input: "ping over tcp\n")
         #expect(tcpEcho.exitCode == 0 && tcpEcho.standardOutputText == "ping over tcp\n", "\(tcpEcho)")
@@ -63,6 +72,7 @@ struct ServeSmokeTests {
         let ended = await serve.waitForExit(timeout: .seconds(15))
         #expect(ended.exitCode == 0, "door serve should exit 0 on SIGTERM: \(ended)")
         #expect(ended.standardOutputText.contains("web      tcp        [::]:\(webPort)"), "\(ended)")
+        #expect(ended.standardOutputText.contains("smtp     tcp        [::]:\(smtpPort)"), "\(ended)")
         for service in ["echo", "discard", "daytime", "qotd", "chargen", "time"] {
             for transport in ["tcp", "udp"] {
                 let row = ended.standardOutputText.split(separator: "\n").contains { line in

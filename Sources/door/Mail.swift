@@ -1,0 +1,94 @@
+// `door mail serve`: a final-destination SMTP server storing into Maildirs (a local mail catcher by default).
+
+import ArgumentParser
+import Doorway
+import DoorwayMail
+import NIOPosix
+import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+struct Mail: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mail: an SMTP server that stores into Maildirs.",
+        subcommands: [MailServe.self]
+    )
+}
+
+struct MailServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Receive mail over SMTP into Maildirs until SIGINT or SIGTERM.",
+        discussion: """
+            A final destination: it never relays. Without --domain it accepts every recipient, as a local mail
+            catcher does; with --domain, only those domains (and postmaster). Every message is fsynced into
+            MAILDIR/<recipient>/new before its 250. Port 25 as root, else 2525.
+            Example:
+              door mail serve --maildir mail --listen 127.0.0.1:2525
+              swaks --server 127.0.0.1:2525 --to you@example.test
+            """
+    )
+
+    @Option(help: ArgumentHelp("The store: one Maildir per recipient (default: door-data/mail).", valueName: "DIR"))
+    var maildir = "door-data/mail"
+
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Where to wait, repeatable (default :25 as root, else :2525).", valueName: "ENDPOINT"))
+    var endpoints: [String] = []
+
+    @Option(name: .customLong("domain"), help: ArgumentHelp("Accept mail for this domain only; repeatable.", valueName: "D"))
+    var domains: [String] = []
+
+    @Option(name: .customLong("max-size"), help: "Largest message in bytes (SIZE); larger → 552.")
+    var maximumSize = 25 * 1024 * 1024
+
+    @Option(name: .customLong("max-recipients"), help: "Recipients per message (at least 100); more → 452.")
+    var maximumRecipients = 100
+
+    @Option(help: "The name in the greeting and in Received headers (default: this host's name).")
+    var hostname: String?
+
+    @Flag(name: .customLong("strict-line-endings"), help: "Reject bare LF instead of normalising it.")
+    var strictLineEndings = false
+
+    @Option(name: .customLong("grace"), help: "Seconds in-flight sessions get to finish at shutdown.")
+    var gracePeriod: Double = 5
+
+    func validate() throws {
+        if maximumRecipients < 100 { throw ValidationError("--max-recipients \(maximumRecipients) must be at least 100 (RFC 5321 §4.5.3.1.8)") }
+        if maximumSize < 1024 { throw ValidationError("--max-size \(maximumSize) must be at least 1024 bytes") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            var smtp = SMTPConfiguration(hostname: hostname ?? MailServe.hostName, domains: domains.map { $0.lowercased() })
+            smtp.maximumMessageSize = maximumSize
+            smtp.maximumRecipients = maximumRecipients
+            smtp.strictLineEndings = strictLineEndings
+            let mail: MailServer
+            do {
+                mail = try MailServer(configuration: .init(maildir: maildir, smtp: smtp))
+            } catch let error as MailStoreError {
+                throw fail(error.description)
+            }
+            let endpoints = try (self.endpoints.isEmpty ? [geteuid() == 0 ? ":25" : ":2525"] : self.endpoints)
+                .map { try Endpoint(parsing: $0) }
+            var servers: [Server] = []
+            for endpoint in endpoints {
+                let server = try await mail.serveSMTP(on: endpoint)
+                servers.append(server)
+                printNow("door: SMTP on \(server.localEndpoint), storing into \(maildir)")
+            }
+            for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+                printError("door: \(signal), shutting down")
+                break
+            }
+            for server in servers { await server.shutdown(gracePeriod: .milliseconds(Int64(gracePeriod * 1000))) }
+        }
+    }
+
+    static var hostName: String { MaildirStore.hostName }
+}
