@@ -29,6 +29,9 @@ public final class MailServer: Sendable {
         public var dataTimeout: Duration = .seconds(180)
         /// SMTP sessions served at once; further clients wait in the listen backlog.
         public var maximumConnections: Int = 256
+        /// Threads that write and fsync deliveries. More than the cores: they mostly wait on the disk, and
+        /// deliveries syncing together share one folder fsync (group commit).
+        public var storageThreads: Int = 16
 
         public init(maildir: String, smtp: SMTPConfiguration) {
             self.maildir = maildir
@@ -38,10 +41,18 @@ public final class MailServer: Sendable {
 
     public let configuration: Configuration
     public let store: MaildirStore
+    private let storage: NIOThreadPool
 
     public init(configuration: Configuration) throws(MailStoreError) {
         self.configuration = configuration
         store = try MaildirStore(root: configuration.maildir)
+        storage = NIOThreadPool(numberOfThreads: max(1, configuration.storageThreads))
+        storage.start()
+    }
+
+    /// Stops the storage threads once the deliveries under way have finished.
+    public func shutdown() async {
+        try? await storage.shutdownGracefully()
     }
 
     /// Installs an SMTP session in a new connection's pipeline.
@@ -54,7 +65,8 @@ public final class MailServer: Sendable {
                 )
                 try channel.pipeline.syncOperations.addHandler(
                     SMTPConnectionHandler(
-                        session: session, store: store, commandTimeout: TimeAmount(configuration.commandTimeout),
+                        session: session, store: store, storage: storage,
+                        commandTimeout: TimeAmount(configuration.commandTimeout),
                         dataTimeout: TimeAmount(configuration.dataTimeout)
                     )
                 )

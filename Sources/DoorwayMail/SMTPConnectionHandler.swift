@@ -14,14 +14,19 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
 
     private var session: SMTPSession
     private let store: MaildirStore
+    private let storage: NIOThreadPool
     private let commandTimeout: TimeAmount
     private let dataTimeout: TimeAmount
     private var timer: Scheduled<Void>?
     private var closing = false
 
-    init(session: SMTPSession, store: MaildirStore, commandTimeout: TimeAmount, dataTimeout: TimeAmount) {
+    init(
+        session: SMTPSession, store: MaildirStore, storage: NIOThreadPool, commandTimeout: TimeAmount,
+        dataTimeout: TimeAmount
+    ) {
         self.session = session
         self.store = store
+        self.storage = storage
         self.commandTimeout = commandTimeout
         self.dataTimeout = dataTimeout
     }
@@ -77,7 +82,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
         timer?.cancel()
         context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         let store = self.store
-        let stored = NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) {
+        let stored = storage.runIfActive(eventLoop: context.eventLoop) {
             try store.deliver(message, returnPath: envelope.reversePath, to: envelope.recipients)
         }
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)

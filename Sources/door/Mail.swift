@@ -87,6 +87,7 @@ struct MailServe: AsyncParsableCommand {
                 break
             }
             for server in servers { await server.shutdown(gracePeriod: .milliseconds(Int64(gracePeriod * 1000))) }
+            await mail.shutdown()
         }
     }
 
