@@ -13,9 +13,12 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v wget >/dev/null 2>&1 || missing+=(wget)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+# smtp-source comes with Postfix; preseeded so that installing it configures and starts nothing.
+command -v smtp-source >/dev/null 2>&1 || [ -x /usr/sbin/smtp-source ] || missing+=(postfix)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing interop peers: ${missing[*]}"
     apt-get update
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 

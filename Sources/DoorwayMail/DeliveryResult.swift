@@ -5,4 +5,6 @@ public enum DeliveryResult: Sendable, Equatable {
     case stored
     /// Not stored; the client gets 451 4.3.0 (temporary) or 554 5.3.0 (permanent) with the reason.
     case failed(temporary: Bool, reason: String)
+    /// Not stored because the disk (or a quota) is full; the client gets 452 4.3.1 and may retry later.
+    case storageFull(reason: String)
 }

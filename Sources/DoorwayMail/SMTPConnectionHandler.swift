@@ -51,7 +51,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
         switch event {
         case is ChannelShouldQuiesceEvent where !session.isWaitingForDelivery:
             // A graceful shutdown: no transaction is being stored, so say goodbye (RFC 5321 421).
-            perform(session.timedOut(), context: context)
+            perform(session.shuttingDown(), context: context)
         case ChannelEvent.inputClosed:
             if !session.isWaitingForDelivery { context.close(promise: nil) }
         default:
@@ -93,6 +93,8 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
             let outcome: DeliveryResult
             switch result {
             case .success: outcome = .stored
+            case .failure(let error as MailStoreError) where error.isStorageFull:
+                outcome = .storageFull(reason: error.description)
             case .failure(let error as MailStoreError): outcome = .failed(temporary: true, reason: error.description)
             case .failure(let error): outcome = .failed(temporary: true, reason: "\(error)")
             }

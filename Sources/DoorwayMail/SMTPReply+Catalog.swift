@@ -32,6 +32,14 @@ extension SMTPReply {
         SMTPReply(451, "4.3.0 Error: \(reason.isEmpty ? "local storage error" : reason)")
     }
 
+    static func insufficientStorage(_ reason: String) -> SMTPReply {
+        SMTPReply(452, "4.3.1 Insufficient system storage\(reason.isEmpty ? "" : ": " + reason)")
+    }
+
+    static func shuttingDown(_ hostname: String) -> SMTPReply {
+        SMTPReply(421, "4.3.2 \(hostname) Service shutting down")
+    }
+
     static func permanentFailure(_ reason: String) -> SMTPReply {
         SMTPReply(554, "5.3.0 Error: \(reason.isEmpty ? "message not stored" : reason)")
     }

@@ -96,6 +96,8 @@ public struct SMTPSession: Sendable {
             errorCount = 0
         case .failed(let temporary, let reason):
             actions.append(.reply(temporary ? .temporaryFailure(reason) : .permanentFailure(reason)))
+        case .storageFull(let reason):
+            actions.append(.reply(.insufficientStorage(reason)))
         }
         if inputOverflowed {
             // Octets were dropped, so the rest of the stream can no longer be interpreted safely.
@@ -108,6 +110,14 @@ public struct SMTPSession: Sendable {
     }
 
     /// The I/O layer's idle timer fired: 421 4.4.2 and close (RFC 5321 §4.5.3.2).
+    /// A graceful shutdown between transactions: 421 4.3.2 and close (RFC 5321 §3.8).
+    public mutating func shuttingDown() -> [SMTPAction] {
+        guard !isClosed else { return [] }
+        var actions: [SMTPAction] = [.reply(.shuttingDown(configuration.hostname))]
+        close(into: &actions)
+        return actions
+    }
+
     public mutating func timedOut() -> [SMTPAction] {
         guard !isClosed else { return [] }
         var actions: [SMTPAction] = [.reply(.timeout(configuration.hostname))]

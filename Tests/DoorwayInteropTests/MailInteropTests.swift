@@ -128,4 +128,50 @@ struct MailInteropTests {
             #expect(parts == ["Grüße", "Hallo Welt\n"], "\(box): \(parts)")
         }
     }
+
+    @Test("Postfix's smtp-source delivers 200 messages over 5 sessions; every one is stored")
+    func smtpSource() async throws {
+        // Postfix installs it in /usr/sbin, which a user's PATH may lack.
+        let smtpSource = FileManager.default.isExecutableFile(atPath: "/usr/sbin/smtp-source")
+            ? "/usr/sbin/smtp-source" : try requiredExecutable(named: "smtp-source", installHint: peerInstallHint)
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (serve, port) = try await startServer(folder + "/mail")
+        defer { serve.kill() }
+        let sent = try await Subprocess.run(
+            [smtpSource, "-s", "5", "-m", "200", "-l", "4096", "-f", "load@sender.test", "-t", "sink@example.test",
+             "127.0.0.1:\(port)"],
+            timeout: .seconds(60)
+        )
+        #expect(sent.exitCode == 0, "\(sent)")
+        #expect(messages(in: folder + "/mail/sink@example.test").count == 200)
+    }
+
+    @Test("swaks on host B delivers to door mail serve on host A by IP; Received names host B")
+    func acrossHosts() async throws {
+        let (door, swaks) = (try door(), try requiredExecutable(named: "swaks", installHint: peerInstallHint))
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTwoHosts { hosts in
+            let port: UInt16 = 2525
+            let serve = try hosts.a.start([
+                door, "mail", "serve", "--maildir", folder + "/mail", "--listen", "\(hosts.a.address):\(port)",
+                "--hostname", "mx.a.test",
+            ])
+            defer { serve.kill() }
+            try await serve.waitUntilBound(port: port)
+            let sent = try await hosts.b.run(
+                [swaks, "--server", "\(hosts.a.address):\(port)", "--helo", "b.test", "--from", "b@b.test",
+                 "--to", "a@a.test"],
+                timeout: .seconds(30)
+            )
+            #expect(sent.exitCode == 0, "\(sent)")
+            let names = messages(in: folder + "/mail/a@a.test")
+            #expect(names.count == 1)
+            if let name = names.first {
+                let text = try String(contentsOfFile: folder + "/mail/a@a.test/new/" + name, encoding: .utf8)
+                #expect(text.contains("Received: from b.test ([\(hosts.b.address)])\n\tby mx.a.test with ESMTP"), "\(text)")
+            }
+        }
+    }
 }

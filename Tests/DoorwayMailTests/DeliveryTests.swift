@@ -23,6 +23,21 @@ import Testing
             == ["451 4.3.0 Error: disk full"])
     }
 
+    @Test func fullStorageIs452() {
+        var session = waitingSession()
+        #expect(T.firstLines(session.deliveryFinished(.storageFull(reason: "no space left on device")))
+            == ["452 4.3.1 Insufficient system storage: no space left on device"])
+        // The session carries on: the client may try again later.
+        #expect(T.codes(session.receive(T.bytes("NOOP\r\n"))) == [250])
+    }
+
+    @Test func shutdownSays421AndCloses() {
+        var session = T.greetedSession()
+        let actions = session.shuttingDown()
+        #expect(T.firstLines(actions) == ["421 4.3.2 mx.example.org Service shutting down"])
+        #expect(actions.last == .close)
+    }
+
     @Test func permanentFailureIs554() {
         var session = waitingSession()
         #expect(T.firstLines(session.deliveryFinished(.failed(temporary: false, reason: "rejected by filter")))
