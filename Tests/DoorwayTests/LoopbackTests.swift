@@ -309,7 +309,8 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
             var iterator = inbound.makeAsyncIterator()
             try await outbound.write("before")
             #expect(try await iterator.next().map { String(buffer: $0) } == "before")
-            let shutdown = Task { await server.shutdown(gracePeriod: .seconds(2)) }
+            // Long enough for the echo below to make it on a loaded machine; the test then waits it out.
+            let shutdown = Task { await server.shutdown(gracePeriod: .seconds(8)) }
             try await server.channel.closeFuture.get()
             // Within the grace period the session still works...
             try await outbound.write("during")
