@@ -18,24 +18,9 @@ MESSAGES="${MESSAGES:-20000}"
 BUILD_TIMEOUT="${BUILD_TIMEOUT:-1800}"
 HOST=127.0.0.1
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/doorway-mail.XXXXXX")"
-
-fail() { echo "mail.sh: error: $*" >&2; exit 1; }
-note() { echo "mail.sh: $*" >&2; }
-
-BG_PIDS=()
-cleanup() {
-    local pid
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do kill "$pid" 2>/dev/null || true; done
-    sleep 0.3
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+NAME=mail
+# shellcheck source=Benchmarks/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # --- tools ------------------------------------------------------------------
 SMTP_SOURCE="$(command -v smtp-source || true)"
@@ -57,10 +42,6 @@ else
         || fail "release build failed"
     DOOR="$(swift build -c release --scratch-path .build-release --show-bin-path)/door"
 fi
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 wait_port() {
     for _ in $(seq 1 100); do

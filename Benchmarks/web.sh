@@ -30,24 +30,9 @@ WORKERS="${WORKERS:-2}"
 BUILD_TIMEOUT="${BUILD_TIMEOUT:-1800}"
 HOST=127.0.0.1
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/doorway-web.XXXXXX")"
-
-fail() { echo "web.sh: error: $*" >&2; exit 1; }
-note() { echo "web.sh: $*" >&2; }
-
-BG_PIDS=()
-cleanup() {
-    local pid
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do kill "$pid" 2>/dev/null || true; done
-    sleep 0.3
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+NAME=web
+# shellcheck source=Benchmarks/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # --- tools ------------------------------------------------------------------
 missing=()
@@ -86,10 +71,6 @@ mkdir -p "$SITE"
 chmod 755 "$WORK" "$SITE"
 head -c 1024 /dev/urandom >"$SITE/1k.bin"
 head -c $((100 * 1024 * 1024)) /dev/urandom >"$SITE/100m.bin"
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 wait_port() {
     local port=$1

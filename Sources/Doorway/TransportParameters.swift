@@ -80,7 +80,9 @@ public struct TransportParameters: Hashable, Sendable {
     /// The largest buffer size a socket option can carry (an `int`).
     public static let bufferSizeRange = 1...Int(Int32.max)
 
-    static let defaultBacklog = 256
+    /// Room for a burst of clients connecting at once (a browser opens several, a load test hundreds); a
+    /// short queue drops SYNs that are retried only a second later. nginx uses 511.
+    static let defaultBacklog = 1024
     static let acceptsPerWakeUp: UInt = 64
     static let defaultConnectTimeout = Duration.seconds(10)
     static let defaultLingerTimeout = Duration.seconds(30)

@@ -97,8 +97,7 @@ public final class RunningHost: Sendable {
         let web = try WebServer(configuration: .init(root: root))
         return HostedApplication(
             name: "web", transport: .tcp, endpoint: .host(host, port: plan.webPort),
-            maximumConnections: web.configuration.limits.maximumConnections,
-            parameters: TransportParameters(backlog: WebServer.defaultBacklog), initializer: web.initializer
+            maximumConnections: web.configuration.limits.maximumConnections, initializer: web.initializer
         )
     }
 

@@ -27,7 +27,7 @@ public final class MaildirStore: Sendable {
     /// Opens (creating if needed) the store at `root`.
     public init(root: String) throws(MailStoreError) {
         self.root = root
-        hostname = Self.safeName(Self.hostName).replacingSlashes()
+        hostname = Self.safeName(Self.hostName)
         try Self.makeFolders(root)
     }
 
@@ -156,10 +156,6 @@ public final class MaildirStore: Sendable {
             try makeFolder(String(prefix.dropLast()))
         }
     }
-}
-
-extension String {
-    fileprivate func replacingSlashes() -> String { split(separator: "/").joined(separator: "_") }
 }
 
 /// Why a message could not be stored; `isTemporary` tells the SMTP layer to answer 451/452 rather than 5xx.

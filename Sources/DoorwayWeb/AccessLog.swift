@@ -43,17 +43,8 @@ public final class AccessLog: Sendable {
     }
 
     func record(_ line: String) {
+        // A log that cannot be written must not stop the responses: the failure is dropped.
         var line = line
-        line.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        _ = line.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
     }
 }

@@ -31,16 +31,8 @@ public final class DownloadFile {
     deinit { close(descriptor) }
 
     public func write(_ bytes: ByteBuffer) throws {
-        try bytes.withUnsafeReadableBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw DownloadFileError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-                offset += written
-            }
+        if let failure = bytes.withUnsafeReadableBytes({ writeAll($0, to: descriptor) }) {
+            throw DownloadFileError(description: "cannot write \(path): \(String(cString: strerror(failure)))")
         }
     }
 

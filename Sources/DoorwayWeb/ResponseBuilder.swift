@@ -26,6 +26,8 @@ struct Response {
 /// Builds the ``Response`` for a request head.
 struct ResponseBuilder {
     static let allowedMethods = "GET, HEAD, OPTIONS"
+    /// Request fields that can change a file's answer from a plain 200 (lower case).
+    static let conditionalFields = ["if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "range"]
 
     let server: WebServer
     let allocator: ByteBufferAllocator
@@ -175,9 +177,8 @@ struct ResponseBuilder {
     private func respond(with representation: Representation, to head: HTTPRequestHead) -> Response {
         let (content, length, tag) = (representation.content, representation.length, representation.tag)
         let modified = representation.modified
-        let conditional = ["if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "range"]
         if let prepared = representation.fullResponseFields,
-            !head.headers.contains(where: { field in conditional.contains { field.name.caseInsensitiveEquals($0) } })
+            !head.headers.contains(where: { field in Self.conditionalFields.contains { field.name.caseInsensitiveEquals($0) } })
         {
             // The common case: a whole cached file, its header lines serialised once.
             return Response(status: .ok, headers: [:], body: [content.chunk(0..<length)], preparedFields: prepared)

@@ -52,13 +52,11 @@ enum OpenFailure: Error {
 /// `openat2(RESOLVE_BENEATH)`, so the kernel refuses any resolution that leaves the root, symlinks included;
 /// on kernels without `openat2`, the opened file's real path is checked instead.
 final class SiteRoot: Sendable {
-    let path: String
     private let descriptor: CInt
     private let realPath: String
     private let confined: Bool
 
     init(path: String, policy: WebServer.Policy) throws {
-        self.path = path
         let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno == ENOTDIR ? "it is not a folder" : String(cString: strerror(errno))

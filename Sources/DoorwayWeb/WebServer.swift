@@ -51,19 +51,13 @@ public final class WebServer: Sendable {
         }
     }
 
-    /// The listen backlog when the parameters name none: browsers and load balancers open many connections
-    /// at once, and a short queue drops SYNs that then wait a second to be retried (nginx uses 511).
-    public static let defaultBacklog = 1024
-
     /// Binds `endpoint` with the configured connection cap and serves until the returned server is shut down.
     public func serve(
         on endpoint: Endpoint,
         parameters: TransportParameters = TransportParameters(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
-        var parameters = parameters
-        if parameters.backlog == nil { parameters.backlog = Self.defaultBacklog }
-        return try await Server.bind(
+        try await Server.bind(
             endpoint, transport: .tcp, parameters: parameters,
             maximumConnections: configuration.limits.maximumConnections, group: group, initializer: initializer
         )
