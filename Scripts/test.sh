@@ -13,6 +13,7 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v wget >/dev/null 2>&1 || missing+=(wget)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+command -v msmtp >/dev/null 2>&1 || missing+=(msmtp)
 # smtp-source comes with Postfix; preseeded so that installing it configures and starts nothing.
 command -v smtp-source >/dev/null 2>&1 || [ -x /usr/sbin/smtp-source ] || missing+=(postfix)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -20,6 +21,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+
+# aiosmtpd, Python's reference SMTP server, receives from `door mail send`.
+if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+    echo "installing aiosmtpd from PyPI"
+    python3 -m pip install aiosmtpd || python3 -m pip install --break-system-packages aiosmtpd
 fi
 
 swift build --build-tests

@@ -58,6 +58,9 @@ public struct PortPlan: Sendable, Hashable {
 
     /// SMTP's port: 25 as root, else 2525 (the customary unprivileged one).
     public var smtpPort: Port { privileged ? Port(25) : Port(2525) }
+
+    /// POP3's port: 110 as root, else 1110.
+    public var pop3Port: Port { privileged ? Port(110) : Port(1110) }
 }
 
 /// The applications of one host, running.
@@ -101,15 +104,22 @@ public final class RunningHost: Sendable {
         )
     }
 
-    /// The SMTP server, a local mail catcher storing into the data folder's `mail/`.
-    public static func smtp(bindingTo host: Host, plan: PortPlan, dataFolder: String) throws -> HostedApplication {
+    /// The mail server, a local mail catcher storing into the data folder's `mail/`: SMTP in, POP3 out,
+    /// one store and one set of storage threads.
+    public static func mail(bindingTo host: Host, plan: PortPlan, dataFolder: String) throws -> [HostedApplication] {
         let mail = try MailServer(
             configuration: .init(maildir: dataFolder + "/mail", smtp: SMTPConfiguration(hostname: MaildirStore.hostName))
         )
-        return HostedApplication(
-            name: "smtp", transport: .tcp, endpoint: .host(host, port: plan.smtpPort),
-            maximumConnections: mail.configuration.maximumConnections, initializer: mail.smtpInitializer
-        )
+        return [
+            HostedApplication(
+                name: "smtp", transport: .tcp, endpoint: .host(host, port: plan.smtpPort),
+                maximumConnections: mail.configuration.maximumConnections, initializer: mail.smtpInitializer
+            ),
+            HostedApplication(
+                name: "pop3", transport: .tcp, endpoint: .host(host, port: plan.pop3Port),
+                maximumConnections: mail.configuration.maximumConnections, initializer: mail.pop3Initializer
+            ),
+        ]
     }
 
     /// Binds every application; if one cannot bind, the ones already bound are closed and the error thrown.

@@ -10,7 +10,8 @@ import Glibc
 import Musl
 #endif
 
-/// A final-destination SMTP server that stores every accepted message in Maildirs. It never relays.
+/// A final-destination SMTP server that stores every accepted message in Maildirs, and a POP3 server that
+/// lets users read and delete their mailbox. It never relays.
 ///
 /// ```swift
 /// let mail = try MailServer(configuration: .init(maildir: "mail", smtp: SMTPConfiguration(hostname: "mx.test")))
@@ -32,23 +33,39 @@ public final class MailServer: Sendable {
         /// Threads that write and fsync deliveries. More than the cores: they mostly wait on the disk, and
         /// deliveries syncing together share one folder fsync (group commit).
         public var storageThreads: Int = 16
+        public var pop3: POP3Configuration
+        /// Who may log in over POP3 (default: `.users` in the store, which no mailbox name can clash with).
+        public var users: MailUsers
+        /// RFC 1939 §3: the autologout timer must be at least 10 minutes.
+        public var pop3Timeout: Duration = .seconds(600)
+        /// How long a wrong password waits for its `-ERR`, as Dovecot's `auth_failure_delay`.
+        public var failedLoginDelay: Duration = .seconds(2)
 
         public init(maildir: String, smtp: SMTPConfiguration) {
             self.maildir = maildir
             self.smtp = smtp
+            pop3 = POP3Configuration(hostname: smtp.hostname)
+            users = MailUsers(path: maildir + "/.users")
         }
     }
 
     public let configuration: Configuration
     public let store: MaildirStore
     private let storage: NIOThreadPool
+    private let pop3: POP3Context
 
     public init(configuration: Configuration) throws(MailStoreError) {
         self.configuration = configuration
         store = try MaildirStore(root: configuration.maildir)
         storage = NIOThreadPool(numberOfThreads: max(1, configuration.storageThreads))
         storage.start()
+        pop3 = POP3Context(
+            users: configuration.users, store: store, storage: storage,
+            timeout: TimeAmount(configuration.pop3Timeout), failedLoginDelay: TimeAmount(configuration.failedLoginDelay))
     }
+
+    /// Failed POP3 logins since the server started.
+    public var failedLoginCount: Int { pop3.failedLoginCount }
 
     /// Stops the storage threads once the deliveries under way have finished.
     public func shutdown() async {
@@ -72,6 +89,29 @@ public final class MailServer: Sendable {
                 )
             }
         }
+    }
+
+    /// Installs a POP3 session in a new connection's pipeline.
+    public var pop3Initializer: Server.Initializer {
+        { [self] channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(
+                    POP3ConnectionHandler(session: POP3Session(configuration: configuration.pop3), context: pop3)
+                )
+            }
+        }
+    }
+
+    /// Binds `endpoint` and serves POP3 until the returned server is shut down.
+    public func servePOP3(
+        on endpoint: Endpoint,
+        parameters: TransportParameters = TransportParameters(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> Server {
+        try await Server.bind(
+            endpoint, transport: .tcp, parameters: parameters,
+            maximumConnections: configuration.maximumConnections, group: group, initializer: pop3Initializer
+        )
     }
 
     /// Binds `endpoint` and serves SMTP until the returned server is shut down.
@@ -107,5 +147,14 @@ enum MailDate {
         let value = generator.next() as UInt64
         let hex = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension OutgoingMessage {
+    /// A message dated now, with a new Message-ID at this host (`<SECONDS.RANDOM@HOST>`).
+    public init(from: String, to: [String], subject: String?, text: String) {
+        self.init(
+            from: from, to: to, subject: subject, text: text, date: MailDate.now(),
+            messageID: "<\(time(nil)).\(MailDate.uniqueID())@\(MaildirStore.hostName)>")
     }
 }

@@ -45,9 +45,11 @@ public final class MaildirStore: Sendable {
         for folder in folders {
             for sub in ["", "/tmp", "/new", "/cur"] { try Self.makeFolder(folder + sub) }
         }
-        let name = uniqueName()
+        let stored = Self.storedForm(message, returnPath: returnPath)
+        // Dovecot's size fields: POP3 can list a mailbox without reading every message.
+        let name = uniqueName() + ",S=\(stored.count),W=\(Maildrop.crlfSize(of: stored))"
         let first = folders[0] + "/tmp/" + name
-        try write(Self.storedForm(message, returnPath: returnPath), to: first)
+        try write(stored, to: first)
         var linked = [first]
         do throws(MailStoreError) {
             for folder in folders.dropFirst() {
@@ -149,7 +151,7 @@ public final class MaildirStore: Sendable {
         if mkdir(path, 0o700) != 0, errno != EEXIST { throw MailStoreError(errno: errno, path: path, doing: "create folder") }
     }
 
-    private static func makeFolders(_ path: String) throws(MailStoreError) {
+    static func makeFolders(_ path: String) throws(MailStoreError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component + "/"

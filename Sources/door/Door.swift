@@ -24,8 +24,8 @@ func fail(_ message: String, code: Int32 = 1) -> ExitCode {
     return ExitCode(code)
 }
 
-func printError(_ message: String) {
-    try? StandardOutput.write(ByteBuffer(string: message), newline: true, to: StandardOutput.error)
+func printError(_ message: String, newline: Bool = true) {
+    try? StandardOutput.write(ByteBuffer(string: message), newline: newline, to: StandardOutput.error)
 }
 
 /// Runs `body`, turning Doorway's errors into a one-line message and a non-zero exit.

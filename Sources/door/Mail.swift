@@ -14,21 +14,22 @@ import Musl
 
 struct Mail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Mail: an SMTP server that stores into Maildirs.",
-        subcommands: [MailServe.self]
+        abstract: "Mail: an SMTP and POP3 server on Maildirs, and clients to send, list and read mail.",
+        subcommands: [MailServe.self, MailSend.self, MailInbox.self, MailShow.self, MailUser.self]
     )
 }
 
 struct MailServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Receive mail over SMTP into Maildirs until SIGINT or SIGTERM.",
+        abstract: "Receive mail over SMTP into Maildirs and serve it over POP3, until SIGINT or SIGTERM.",
         discussion: """
             A final destination: it never relays. Without --domain it accepts every recipient, as a local mail
             catcher does; with --domain, only those domains (and postmaster). Every message is fsynced into
-            MAILDIR/<recipient>/new before its 250. Port 25 as root, else 2525.
+            MAILDIR/<recipient>/new before its 250. SMTP on port 25 as root, else 2525; POP3 on 110 as root,
+            else 1110, for the users of `door mail user add`.
             Example:
-              door mail serve --maildir mail --listen 127.0.0.1:2525
+              door mail serve --maildir mail --listen 127.0.0.1:2525 --pop3 127.0.0.1:1110
               swaks --server 127.0.0.1:2525 --to you@example.test
             """
     )
@@ -38,6 +39,12 @@ struct MailServe: AsyncParsableCommand {
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Where to wait, repeatable (default :25 as root, else :2525).", valueName: "ENDPOINT"))
     var endpoints: [String] = []
+
+    @Option(name: .customLong("pop3"), help: ArgumentHelp("Where POP3 waits, repeatable (default :110 as root, else :1110).", valueName: "ENDPOINT"))
+    var pop3Endpoints: [String] = []
+
+    @Option(help: ArgumentHelp("The POP3 users file (default: MAILDIR/.users).", valueName: "FILE"))
+    var users: String?
 
     @Option(name: .customLong("domain"), help: ArgumentHelp("Accept mail for this domain only; repeatable.", valueName: "D"))
     var domains: [String] = []
@@ -69,8 +76,10 @@ struct MailServe: AsyncParsableCommand {
             smtp.maximumRecipients = maximumRecipients
             smtp.strictLineEndings = strictLineEndings
             let mail: MailServer
+            var configuration = MailServer.Configuration(maildir: maildir, smtp: smtp)
+            if let users { configuration.users = MailUsers(path: users) }
             do {
-                mail = try MailServer(configuration: .init(maildir: maildir, smtp: smtp))
+                mail = try MailServer(configuration: configuration)
             } catch let error as MailStoreError {
                 throw fail(error.description)
             }
@@ -81,6 +90,13 @@ struct MailServe: AsyncParsableCommand {
                 let server = try await mail.serveSMTP(on: endpoint)
                 servers.append(server)
                 printNow("door: SMTP on \(server.localEndpoint), storing into \(maildir)")
+            }
+            let pop3Endpoints = try (self.pop3Endpoints.isEmpty ? [geteuid() == 0 ? ":110" : ":1110"] : self.pop3Endpoints)
+                .map { try Endpoint(parsing: $0) }
+            for endpoint in pop3Endpoints {
+                let server = try await mail.servePOP3(on: endpoint)
+                servers.append(server)
+                printNow("door: POP3 on \(server.localEndpoint), for the users in \(configuration.users.path)")
             }
             for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
                 printError("door: \(signal), shutting down")

@@ -34,10 +34,10 @@ struct Serve: AsyncParsableCommand {
             let host = try Host(parsing: address)
             let plan = PortPlan.current
             let web: HostedApplication
-            let smtp: HostedApplication
+            let mail: [HostedApplication]
             do {
                 web = try RunningHost.web(bindingTo: host, plan: plan, dataFolder: dataFolder)
-                smtp = try RunningHost.smtp(bindingTo: host, plan: plan, dataFolder: dataFolder)
+                mail = try RunningHost.mail(bindingTo: host, plan: plan, dataFolder: dataFolder)
             } catch let error as HostError {
                 throw fail(error.description)
             } catch let error as WebServerError {
@@ -46,10 +46,10 @@ struct Serve: AsyncParsableCommand {
                 throw fail(error.description)
             }
             let running = try await RunningHost.start(
-                [web, smtp] + RunningHost.simpleServices(bindingTo: host, plan: plan)
+                [web] + mail + RunningHost.simpleServices(bindingTo: host, plan: plan)
             )
             printNow(running.table)
-            printNow(plan.privileged ? "(well-known ports: running as root)" : "(unprivileged ports: web 8080, the rest 10000 + well-known port; run as root for the well-known ones)")
+            printNow(plan.privileged ? "(well-known ports: running as root)" : "(unprivileged ports: web 8080, smtp 2525, pop3 1110, the rest 10000 + well-known port; run as root for the well-known ones)")
             for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
                 printError("door: \(signal), shutting down")
                 break
