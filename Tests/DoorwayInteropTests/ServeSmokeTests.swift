@@ -54,6 +54,19 @@ struct ServeSmokeTests {
         let stored = (try? FileManager.default.contentsOfDirectory(atPath: data + "/mail/smoke@example.test/new")) ?? []
         #expect(stored.count == 1, "\(stored)")
 
+        // POP3: a user added with `door mail user add` reads that mailbox with Python's poplib.
+        let pop3Port: UInt16 = getuid() == 0 ? 110 : 1110
+        try await serve.waitUntilBound(port: pop3Port, transport: .tcp)
+        let added = try await Subprocess.run(
+            [door, "mail", "user", "add", "smoke@example.test", "--maildir", data + "/mail"], input: "pw\n",
+            timeout: .seconds(30))
+        #expect(added.exitCode == 0, "\(added)")
+        let popped = try await Subprocess.run(
+            [try python3(), "-c",
+             "import poplib; p = poplib.POP3('127.0.0.1', \(pop3Port)); p.user('smoke@example.test'); p.pass_('pw'); print(p.stat()[0]); p.quit()"],
+            timeout: .seconds(30))
+        #expect(popped.standardOutputText == "1\n", "\(popped)")
+
         let echo = port(7)
         let tcpEcho = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(echo)"], input: "ping over tcp\n")
         #expect(tcpEcho.exitCode == 0 && tcpEcho.standardOutputText == "ping over tcp\n", "\(tcpEcho)")
@@ -73,6 +86,7 @@ struct ServeSmokeTests {
         #expect(ended.exitCode == 0, "door serve should exit 0 on SIGTERM: \(ended)")
         #expect(ended.standardOutputText.contains("web      tcp        [::]:\(webPort)"), "\(ended)")
         #expect(ended.standardOutputText.contains("smtp     tcp        [::]:\(smtpPort)"), "\(ended)")
+        #expect(ended.standardOutputText.contains("pop3     tcp        [::]:\(pop3Port)"), "\(ended)")
         for service in ["echo", "discard", "daytime", "qotd", "chargen", "time"] {
             for transport in ["tcp", "udp"] {
                 let row = ended.standardOutputText.split(separator: "\n").contains { line in
