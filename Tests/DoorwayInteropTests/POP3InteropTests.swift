@@ -165,6 +165,36 @@ struct POP3InteropTests {
         #expect(r["after_release"] as? [Int] == [0, 0], "the lock is released at QUIT: \(r)")
     }
 
+    @Test("door mail user list and remove; a removed user can no longer log in, and the mail stays")
+    func userCommands() async throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let mail = try await startServer(folder)
+        defer { mail.serve.kill() }
+        let door = try door()
+        let second = try await Subprocess.run(
+            [door, "mail", "user", "add", "Bob@Example.test", "--maildir", mail.store], input: "pw2\n", timeout: .seconds(30))
+        #expect(second.exitCode == 0, "\(second)")
+        let listed = try await Subprocess.run([door, "mail", "user", "list", "--maildir", mail.store])
+        #expect(listed.standardOutputText == "ann@example.test\nbob@example.test\n", "\(listed)")
+        let users = try String(contentsOfFile: mail.store + "/.users", encoding: .utf8)
+        #expect(!users.contains("open sesame") && users.contains("ann@example.test:$scrypt$ln=15,r=8,p=1$"))
+        let removed = try await Subprocess.run([door, "mail", "user", "remove", "ann@example.test", "--maildir", mail.store])
+        #expect(removed.exitCode == 0, "\(removed)")
+        let again = try await Subprocess.run([door, "mail", "user", "remove", "ann@example.test", "--maildir", mail.store])
+        #expect(again.exitCode != 0 && again.standardErrorText.contains("no user ann@example.test"), "\(again)")
+        let login = try await runPython("""
+            import poplib, json
+            p = poplib.POP3("127.0.0.1", \(mail.pop3), timeout=10)
+            p.user("ann@example.test")
+            try:
+                p.pass_("open sesame"); print(json.dumps({"ann": "accepted"}))
+            except poplib.error_proto as e:
+                print(json.dumps({"ann": e.args[0].decode()}))
+            """)
+        #expect((login["ann"] as? String)?.hasPrefix("-ERR [AUTH]") == true, "\(login)")
+    }
+
     @Test("msmtp sends a message with a dot line and 8-bit text; it is stored whole")
     func msmtp() async throws {
         let msmtp = try requiredExecutable(named: "msmtp", installHint: peerInstallHint)
