@@ -4,6 +4,12 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Feeds the socket's bytes to the session and carries out what it asks. Password checks (scrypt) and file
 /// access block, so they run on the mail server's storage threads; meanwhile the connection stops reading.
 /// A failed login is answered only after a delay, which makes guessing slow.
@@ -208,7 +214,11 @@ final class POP3Context: Sendable {
         }
         guard verified else { return (.denied, nil) }
         let folder = store.mailbox(for: user)
-        guard locks.lock(folder) else { return (.inUse, nil) }
+        do {
+            guard try locks.lock(folder) else { return (.inUse, nil) }
+        } catch {
+            return (.unavailable("cannot lock the mailbox"), nil)
+        }
         do {
             let maildrop = try Maildrop(folder: folder)
             return (.granted(maildrop.messages), maildrop)
@@ -221,14 +231,30 @@ final class POP3Context: Sendable {
 
 /// The maildrops held by POP3 sessions, so a second session for the same mailbox gets `-ERR [IN-USE]`
 /// (RFC 2449 §8.1.2), as RFC 1939 §8 asks: an exclusive-access lock.
+///
+/// The lock is `flock` on `.pop3.lock` in the Maildir, so it also holds between two servers on one store
+/// (two `door` processes), and the kernel drops it if the process dies. Two opens of the file are two
+/// locks even within one process.
 final class MaildropLocks: Sendable {
-    private let held = NIOLockedValueBox(Set<String>())
+    private let held = NIOLockedValueBox([String: Int32]())
 
-    func lock(_ folder: String) -> Bool {
-        held.withLockedValue { $0.insert(folder).inserted }
+    /// Takes the lock; false if another session holds it.
+    func lock(_ folder: String) throws(MailStoreError) -> Bool {
+        try MaildirStore.makeFolders(folder)
+        let path = folder + "/.pop3.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw MailStoreError(errno: errno, path: path, doing: "create") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(fd)
+            if code == EWOULDBLOCK { return false }
+            throw MailStoreError(errno: code, path: path, doing: "lock")
+        }
+        held.withLockedValue { $0[folder] = fd }
+        return true
     }
 
     func unlock(_ folder: String) {
-        _ = held.withLockedValue { $0.remove(folder) }
+        if let fd = held.withLockedValue({ $0.removeValue(forKey: folder) }) { close(fd) }
     }
 }

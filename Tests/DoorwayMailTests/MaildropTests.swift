@@ -89,3 +89,20 @@ struct MaildropTests {
         #expect(left.entries.map(\.uniqueID) == [drop.entries[1].uniqueID])
     }
 }
+
+@Suite("Maildrop locks")
+struct MaildropLockTests {
+    @Test("one session per mailbox, also across two lock tables (two processes); released on unlock")
+    func exclusive() throws {
+        let folder = "/tmp/doorway-lock-\(getpid())-\(UUID().uuidString)/ann@x.test"
+        defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
+        let (first, second) = (MaildropLocks(), MaildropLocks())
+        #expect(try first.lock(folder))
+        #expect(try !first.lock(folder))
+        #expect(try !second.lock(folder), "a second server on the same store sees the lock")
+        first.unlock(folder)
+        #expect(try second.lock(folder))
+        second.unlock(folder)
+        #expect(try Maildrop(folder: folder).entries.isEmpty, "the lock file is not a message")
+    }
+}
