@@ -24,6 +24,7 @@ struct MailInbox: ParsableCommand {
     var mailbox: String?
 
     func run() throws {
+        try requireStore(maildir)
         let entries: [MailboxEntry]
         do {
             entries = try MailboxReader(store: maildir).entries(in: mailbox)
@@ -55,6 +56,14 @@ struct MailInbox: ParsableCommand {
     }
 }
 
+/// A missing store is a mistake (a typo in --maildir, or no server has run here yet), not an empty inbox.
+func requireStore(_ maildir: String) throws {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: maildir, isDirectory: &isFolder), isFolder.boolValue else {
+        throw fail("no mail store at \(maildir): give --maildir DIR, or run door mail serve or door serve first")
+    }
+}
+
 struct MailShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
@@ -72,6 +81,7 @@ struct MailShow: ParsableCommand {
     var id: String
 
     func run() throws {
+        try requireStore(maildir)
         let reader = MailboxReader(store: maildir)
         let bytes: [UInt8]
         do {
