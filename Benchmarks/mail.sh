@@ -56,7 +56,7 @@ start_server() {
     local kind=$1 store=$2
     SERVER_PORT="$(free_port)"
     if [[ $kind == door ]]; then
-        "$DOOR" mail serve --maildir "$store" --listen "$HOST:$SERVER_PORT" --hostname bench.test \
+        "$DOOR" mail serve --maildir "$store" --listen "$HOST:$SERVER_PORT" --pop3 "$HOST:0" --hostname bench.test \
             >"$WORK/$kind.log" 2>&1 &
     else
         # The Mailbox handler stores into one existing Maildir.

@@ -46,8 +46,7 @@ struct Maildrop: Sendable {
                 entries.append(Entry(path: path, size: size, uniqueID: Self.uniqueID(name)))
             }
         }
-        // Maildir names start with the delivery time in seconds, so name order is delivery order.
-        self.entries = entries.sorted { Self.baseName($0.path) < Self.baseName($1.path) }
+        self.entries = entries.sorted { Self.deliveryOrder($0.path) < Self.deliveryOrder($1.path) }
     }
 
     var messages: [POP3Message] {
@@ -91,6 +90,19 @@ struct Maildrop: Sendable {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// Maildir names start with the delivery time: `SECONDS.M<microseconds>P…`. The microseconds are not
+    /// zero-padded, so the parts are compared as numbers, then the rest of the name.
+    static func deliveryOrder(_ path: String) -> (Int, Int, String) {
+        let base = baseName(path)
+        let parts = base.split(separator: ".", maxSplits: 1)
+        let seconds = parts.first.flatMap { Int($0) } ?? Int.max
+        var microseconds = 0
+        if parts.count == 2, parts[1].hasPrefix("M") {
+            microseconds = Int(parts[1].dropFirst().prefix { $0.isNumber }) ?? 0
+        }
+        return (seconds, microseconds, String(base))
     }
 
     /// The FLAGS of a name ending in `:2,FLAGS`.

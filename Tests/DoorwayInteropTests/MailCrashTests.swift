@@ -43,7 +43,7 @@ struct MailCrashTests {
         var acknowledged = Set<String>()
         for round in 1...3 {
             let port = try unusedPort()
-            let serve = try Subprocess.start([door, "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)"])
+            let serve = try Subprocess.start([door, "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0"])
             defer { serve.kill() }
             try await serve.waitUntilBound(port: port)
             let load = try Subprocess.start([python, "-c", Self.load, "\(port)", "\(round)"])
@@ -81,7 +81,7 @@ struct MailCrashTests {
 
         // The server restarts on the store the crashes left behind and keeps delivering.
         let port = try unusedPort()
-        let serve = try Subprocess.start([door, "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)"])
+        let serve = try Subprocess.start([door, "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0"])
         defer { serve.kill() }
         try await serve.waitUntilBound(port: port)
         let after = try await Subprocess.run([

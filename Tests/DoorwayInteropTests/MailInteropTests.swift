@@ -16,7 +16,7 @@ struct MailInteropTests {
     private func startServer(_ store: String, _ extra: [String] = []) async throws -> (BackgroundProcess, UInt16) {
         let port = try unusedPort()
         let serve = try Subprocess.start(
-            [try door(), "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--hostname", "mx.test"]
+            [try door(), "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0", "--hostname", "mx.test"]
                 + extra
         )
         try await serve.waitUntilBound(port: port)

@@ -106,3 +106,13 @@ struct MaildropLockTests {
         #expect(try Maildrop(folder: folder).entries.isEmpty, "the lock file is not a message")
     }
 }
+
+@Suite("Maildrop order")
+struct MaildropOrderTests {
+    @Test("delivery order compares the time as numbers: M99999 comes before M100000 in the same second")
+    func numericOrder() {
+        let names = ["new/100.M100000P1Q2.h", "new/100.M99999P1Q1.h", "cur/99.M5P1Q1.h:2,S", "new/other-name"]
+        let sorted = names.sorted { Maildrop.deliveryOrder($0) < Maildrop.deliveryOrder($1) }
+        #expect(sorted == ["cur/99.M5P1Q1.h:2,S", "new/100.M99999P1Q1.h", "new/100.M100000P1Q2.h", "new/other-name"])
+    }
+}
