@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DoorwayServices", targets: ["DoorwayServices"]),
         .library(name: "DoorwayWeb", targets: ["DoorwayWeb"]),
         .library(name: "DoorwayMail", targets: ["DoorwayMail"]),
+        .library(name: "DoorwayTorrent", targets: ["DoorwayTorrent"]),
         .library(name: "DoorwayHost", targets: ["DoorwayHost"]),
         .library(name: "DoorwayTesting", targets: ["DoorwayTesting"]),
         .executable(name: "door", targets: ["door"]),
@@ -74,6 +75,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "DoorwayTorrent",
+            dependencies: [
+                "Doorway",
+                "DoorwayWeb",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "DoorwayTesting",
             dependencies: ["Doorway"],
             swiftSettings: strictSettings
@@ -96,6 +110,7 @@ let package = Package(
                 "DoorwayServices",
                 "DoorwayWeb",
                 "DoorwayMail",
+                "DoorwayTorrent",
                 "DoorwayHost",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -148,6 +163,16 @@ let package = Package(
             name: "DoorwayMailTests",
             dependencies: [
                 "Doorway", "DoorwayMail", "DoorwayTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DoorwayTorrentTests",
+            dependencies: [
+                "Doorway", "DoorwayTorrent", "DoorwayTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

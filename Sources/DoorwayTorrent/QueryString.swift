@@ -1,0 +1,74 @@
+// A URL query split into binary-safe parameters: a tracker's info_hash and peer_id are 20 raw bytes,
+// percent-encoded, so they must not pass through String.
+
+/// The parameters of `a=1&b=%FF…` in order, names and values percent-decoded to bytes; `+` is a space.
+struct QueryString: Sendable {
+    private(set) var parameters: [(name: String, value: [UInt8])] = []
+
+    /// Parses `query` (without `?`); a malformed escape such as `%G1` or a truncated `%4` fails.
+    init?(_ query: Substring) {
+        for pair in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]) else { return nil }
+            guard let value = parts.count == 2 ? Self.decode(parts[1]) : [] else { return nil }
+            parameters.append((String(decoding: name, as: UTF8.self), value))
+        }
+    }
+
+    /// The first value of `name`.
+    func first(_ name: String) -> [UInt8]? {
+        parameters.first { $0.name == name }?.value
+    }
+
+    /// Every value of `name` (scrape takes several info_hash).
+    func all(_ name: String) -> [[UInt8]] {
+        parameters.filter { $0.name == name }.map(\.value)
+    }
+
+    static func decode(_ bytes: Substring.UTF8View.SubSequence) -> [UInt8]? {
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%") {
+                let high = bytes.index(after: index)
+                guard high < bytes.endIndex, bytes.index(after: high) < bytes.endIndex,
+                    let upper = hexValue(bytes[high]), let lower = hexValue(bytes[bytes.index(after: high)])
+                else { return nil }
+                decoded.append(upper << 4 | lower)
+                index = bytes.index(high, offsetBy: 2)
+                continue
+            }
+            decoded.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            index = bytes.index(after: index)
+        }
+        return decoded
+    }
+
+    /// RFC 3986 unreserved characters stay; every other byte is `%XX`, as trackers expect for info_hash.
+    static func encode(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var text: [UInt8] = []
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                text.append(byte)
+            default:
+                text += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 15)]]
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,258 @@
+// This process as a peer of one torrent: a server when it uploads, a client when it downloads.
+
+import Doorway
+import DoorwayWeb
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Downloads and seeds one torrent.
+///
+/// ```swift
+/// let peer = try TorrentPeer(metainfo: metainfo, root: "downloads")
+/// try await peer.start(verifying: { done, total in print(done, "/", total) })
+/// try await peer.waitUntilComplete()     // every piece SHA-1 verified and written
+/// await peer.stop()                      // tells the tracker, closes every connection
+/// ```
+///
+/// It waits for peers on its listen endpoint and connects to the peers its trackers name. All of a
+/// torrent's connections share one event loop with its ``Swarm``; disk I/O and hashing run on a thread pool.
+public final class TorrentPeer: Sendable {
+    public struct Configuration: Sendable {
+        /// Where other peers connect to us (default: any address, port 6881 as BitTorrent customarily uses).
+        public var listen: Endpoint = .host(.any, port: Port(6881))
+        public var maximumPeers = 50
+        /// Peers we upload to at once, besides the optimistic unchoke (BEP 3's choking: 4).
+        public var uploadSlots = 4
+        /// Requests a peer may queue with us before it is dropped.
+        public var maximumQueuedRequests = 500
+        /// Extra trackers to the torrent's own, and whether to use the torrent's.
+        public var trackers: [String] = []
+        /// Peers to connect to directly, as `host:port` (tests, and trackerless use).
+        public var peers: [Endpoint] = []
+        /// Seconds between choking rounds.
+        public var tickInterval: Duration = .seconds(10)
+        /// Threads for disk reads, writes and hashing.
+        public var storageThreads = 4
+
+        public init() {}
+    }
+
+    /// How far the torrent is, for a progress display.
+    public struct Progress: Sendable, Equatable {
+        public var piecesHave: Int
+        public var pieceCount: Int
+        public var bytesHave: Int64
+        public var totalBytes: Int64
+        public var peers: Int
+        /// Payload bytes since start.
+        public var downloaded: Int
+        public var uploaded: Int
+        /// Bytes per second over the last choking round.
+        public var downloadRate: Double
+        public var uploadRate: Double
+        public var corruptPieces: Int
+        public var bannedPeers: Int
+
+        public var isComplete: Bool { piecesHave == pieceCount }
+    }
+
+    public let metainfo: Metainfo
+    public let storage: TorrentStorage
+    public let configuration: Configuration
+    public let peerID: [UInt8]
+    private let loop: any EventLoop
+    private let threads: NIOThreadPool
+    private let state: NIOLoopBoundBox<Running?>
+    private let log: @Sendable (String) -> Void
+
+    /// What exists once started.
+    final class Running {
+        let swarm: Swarm
+        var server: Server?
+        var timer: RepeatedTask?
+        var announcer: Task<Void, Never>?
+
+        init(swarm: Swarm) {
+            self.swarm = swarm
+        }
+    }
+
+    /// - Parameters:
+    ///   - writable: false to seed files that must not be changed.
+    ///   - log: where peer and tracker events are reported.
+    public init(
+        metainfo: Metainfo, root: String, writable: Bool = true, configuration: Configuration = Configuration(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.metainfo = metainfo
+        storage = TorrentStorage(metainfo: metainfo, root: root, writable: writable)
+        self.configuration = configuration
+        // Azureus-style: -DW0001- and 12 random bytes.
+        var generator = SystemRandomNumberGenerator()
+        peerID = Array("-DW0001-".utf8) + (0..<12).map { _ in UInt8.random(in: 0x30...0x7A, using: &generator) }
+        loop = group.next()
+        threads = NIOThreadPool(numberOfThreads: max(1, configuration.storageThreads))
+        threads.start()
+        state = NIOLoopBoundBox.makeEmptyBox(valueType: Running.self, eventLoop: loop)
+        self.log = log
+    }
+
+    /// Prepares the files, verifies what is already there (`verifying` is told pieces checked so far), starts
+    /// waiting for peers, announces to the trackers and connects to the peers they name.
+    public func start(verifying: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws {
+        try await threads.runIfActive { [storage] in try storage.prepare() }
+        let have = try await TorrentVerifier.verify(storage: storage, threads: threads, progress: verifying)
+        let swarm = try await loop.submit { [self] in
+            let swarm = Swarm(
+                metainfo: metainfo, storage: storage, have: have, peerID: peerID, loop: loop, storageThreads: threads,
+                configuration: configuration, log: log)
+            state.value = Running(swarm: swarm)
+            return NIOLoopBound(swarm, eventLoop: loop)
+        }.get()
+        let server = try await Server.bind(
+            configuration.listen, transport: .tcp, maximumConnections: configuration.maximumPeers, group: loop,
+            initializer: Self.initializer(swarm))
+        let seconds = Double(configuration.tickInterval.components.seconds)
+            + Double(configuration.tickInterval.components.attoseconds) / 1e18
+        try await loop.submit { [self] in
+            let running = state.value!
+            running.server = server
+            running.timer = loop.scheduleRepeatedTask(
+                initialDelay: TimeAmount(configuration.tickInterval), delay: TimeAmount(configuration.tickInterval)
+            ) { _ in swarm.value.tick(seconds: seconds) }
+        }.get()
+        for endpoint in configuration.peers { connect(to: endpoint) }
+        let trackers = configuration.trackers + metainfo.trackers
+        if !trackers.isEmpty {
+            let announcer = Task { await announce(to: trackers, port: server.localEndpoint.port?.rawValue ?? 0) }
+            try await loop.submit { [self] in state.value?.announcer = announcer }.get()
+        }
+    }
+
+    /// The endpoint we listen on, once started.
+    public var listenEndpoint: Endpoint? {
+        get async { try? await loop.submit { [self] in state.value?.server?.localEndpoint }.get() }
+    }
+
+    public var progress: Progress {
+        get async throws {
+            try await loop.submit { [self] () -> Progress in
+                guard let running = state.value else { throw TorrentPeerError("not started") }
+                return running.swarm.snapshot
+            }.get()
+        }
+    }
+
+    /// Returns once every piece is verified and written; throws if the download cannot go on (a full disk).
+    public func waitUntilComplete() async throws {
+        let future = try await loop.submit { [self] () -> EventLoopFuture<Void> in
+            guard let running = state.value else { throw TorrentPeerError("not started") }
+            return running.swarm.whenComplete()
+        }.get()
+        try await future.get()
+    }
+
+    /// Connects to a peer at `endpoint` (they will get our handshake at once).
+    public func connect(to endpoint: Endpoint) {
+        let loop = self.loop
+        let client = Client(parameters: TransportParameters(noDelay: true, connectTimeout: .seconds(10)), group: loop)
+        let state = self.state
+        Task { [log] in
+            do {
+                let swarm = try await loop.submit { () -> NIOLoopBound<Swarm>? in
+                    state.value.map { NIOLoopBound($0.swarm, eventLoop: loop) }
+                }.get()
+                guard let swarm else { return }
+                _ = try await client.connect(to: endpoint, initializer: Self.initializer(swarm))
+            } catch {
+                log("peer \(endpoint): \(error)")
+            }
+        }
+    }
+
+    /// Tells the trackers we leave, closes every connection and stops listening.
+    public func stop() async {
+        let running = try? await loop.submit { [self] () -> (Server?, Task<Void, Never>?) in
+            guard let running = state.value else { return (nil, nil) }
+            running.timer?.cancel()
+            running.swarm.closeAll()
+            return (running.server, running.announcer)
+        }.get()
+        running?.1?.cancel()
+        await running?.0?.shutdown(gracePeriod: .zero)
+        try? await threads.shutdownGracefully()
+    }
+
+    private static func initializer(_ swarm: NIOLoopBound<Swarm>) -> Server.Initializer {
+        { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(PeerChannelHandler(swarm: swarm.value))
+            }
+        }
+    }
+
+    // MARK: Trackers
+
+    /// Announces `started`, then again at each interval, `completed` when done, `stopped` when cancelled.
+    private func announce(to trackers: [String], port: UInt16) async {
+        let http = HTTPClient(timeout: .seconds(30))
+        defer { Task { await http.shutdown() } }
+        var event = AnnounceRequest.Event.started
+        var reportedComplete = (try? await progress.isComplete) ?? false
+        while !Task.isCancelled {
+            var interval = 1800
+            let progress = try? await self.progress
+            for tracker in trackers {
+                let request = AnnounceRequest(
+                    infoHash: metainfo.infoHash.bytes, peerID: peerID, port: port,
+                    uploaded: Int64(progress?.uploaded ?? 0), downloaded: Int64(progress?.downloaded ?? 0),
+                    left: (progress.map { $0.totalBytes - $0.bytesHave }) ?? metainfo.totalLength, event: event)
+                do {
+                    let answer = try await TrackerClient.announce(request, to: tracker, using: http)
+                    interval = max(30, min(interval, answer.interval))
+                    try await connectToNew(answer.peers)
+                } catch {
+                    log("tracker \(tracker): \(error)")
+                }
+            }
+            event = .none
+            // Wake early to report completion.
+            var waited = 0
+            while waited < interval && !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                waited += 1
+                if !reportedComplete, (try? await self.progress.isComplete) == true {
+                    reportedComplete = true
+                    event = .completed
+                    break
+                }
+            }
+        }
+        // Cancelled: say goodbye, briefly.
+        let goodbye = AnnounceRequest(
+            infoHash: metainfo.infoHash.bytes, peerID: peerID, port: port, left: 0, event: .stopped)
+        for tracker in trackers { _ = try? await TrackerClient.announce(goodbye, to: tracker, using: http) }
+    }
+
+    /// Connects to each peer the tracker named; a peer we already have is dropped after its handshake (the
+    /// same peer id), and so are we, when the tracker names us.
+    private func connectToNew(_ peers: [Endpoint]) async throws {
+        for endpoint in peers { connect(to: endpoint) }
+    }
+}
+
+/// A peer-level failure: not started, or the download cannot go on.
+public struct TorrentPeerError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
