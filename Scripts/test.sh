@@ -14,6 +14,9 @@ command -v wget >/dev/null 2>&1 || missing+=(wget)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v swaks >/dev/null 2>&1 || missing+=(swaks)
 command -v msmtp >/dev/null 2>&1 || missing+=(msmtp)
+command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
+command -v transmission-cli >/dev/null 2>&1 || missing+=(transmission-cli)
+command -v mktorrent >/dev/null 2>&1 || missing+=(mktorrent)
 # smtp-source comes with Postfix; preseeded so that installing it configures and starts nothing.
 command -v smtp-source >/dev/null 2>&1 || [ -x /usr/sbin/smtp-source ] || missing+=(postfix)
 if [ ${#missing[@]} -gt 0 ]; then

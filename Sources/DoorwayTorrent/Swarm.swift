@@ -188,7 +188,13 @@ final class Swarm {
 
     private func fillRequests(_ link: PeerLink) {
         guard !link.peerChoking, link.amInterested, !isComplete else { return }
-        let depth = RequestPipeline.depth(forRate: link.downloadRate)
+        // Before the first choking round has measured a rate, use the average since the connection began.
+        var rate = link.downloadRate
+        if rate == 0 {
+            let seconds = Double((NIODeadline.now() - link.connectedAt).nanoseconds) / 1e9
+            rate = Double(link.downloaded) / max(seconds, 0.1)
+        }
+        let depth = RequestPipeline.depth(forRate: rate)
         let wanted = depth - link.outstanding.count
         guard wanted > 0 else { return }
         let requests = picker.nextRequests(for: link.key, count: wanted)
@@ -345,9 +351,9 @@ final class Swarm {
         readQueued(link)
     }
 
-    /// Keeps a few disk reads in flight per peer, in request order.
+    /// Keeps up to 16 disk reads in flight per peer (a 256 KiB window); pieces may leave in any order.
     private func readQueued(_ link: PeerLink) {
-        while link.readsInFlight < 4, !link.queued.isEmpty {
+        while link.readsInFlight < 16, !link.queued.isEmpty {
             let block = link.queued.removeFirst()
             link.readsInFlight += 1
             let storage = self.storage

@@ -8,7 +8,7 @@ import Testing
 let peerInstallHint = """
     the interop tests drive real peers and fail without them. Run the README's test command, \
     `bash Scripts/test.sh` (as root), which installs them with apt (netcat-openbsd, socat, iproute2, curl, wget, \
-    chromium, python3, swaks, msmtp, postfix for smtp-source)
+    chromium, python3, swaks, msmtp, postfix for smtp-source, aria2, transmission-cli, mktorrent)
     """
 
 /// The `door` binary under test.

@@ -1,0 +1,138 @@
+// door's BitTorrent peer and tracker with real clients: aria2c and transmission-cli, torrents from mktorrent.
+
+import Doorway
+import DoorwayTesting
+import Foundation
+import Testing
+
+@Suite("door torrent with aria2c, transmission-cli and mktorrent", .serialized, .timeLimit(.minutes(4)))
+struct TorrentInteropTests {
+    func aria2c() throws -> String { try requiredExecutable(named: "aria2c", installHint: peerInstallHint) }
+    func mktorrent() throws -> String { try requiredExecutable(named: "mktorrent", installHint: peerInstallHint) }
+    func transmission() throws -> String { try requiredExecutable(named: "transmission-cli", installHint: peerInstallHint) }
+
+    /// aria2c kept local and short (../shared/INTEROP.md).
+    let ariaLocal = ["--enable-dht=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--summary-interval=0",
+                     "--console-log-level=warn"]
+
+    func makeFolder() throws -> String {
+        let path = "/tmp/doorway-torrent-interop-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func randomFile(_ path: String, size: Int) throws -> Data {
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try data.write(to: URL(fileURLWithPath: path))
+        return data
+    }
+
+    func startTracker(on address: String = "127.0.0.1") async throws -> (BackgroundProcess, String) {
+        let port = try unusedPort()
+        let tracker = try Subprocess.start([try door(), "tracker", "serve", "--listen", "\(address):\(port)", "--interval", "10"])
+        try await tracker.waitUntilBound(port: port)
+        return (tracker, "http://\(address):\(port)/announce")
+    }
+
+    @Test("a torrent door makes is accepted by aria2c, which downloads it from door's seeder through door's tracker")
+    func doorSeedsToAria() async throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
+        let data = try randomFile(folder + "/seed/payload.bin", size: 6 * 1024 * 1024 + 777)
+        let (tracker, announce) = try await startTracker()
+        defer { tracker.kill() }
+        let created = try await Subprocess.run(
+            [try door(), "torrent", "create", folder + "/seed/payload.bin", "--tracker", announce, "-o", folder + "/p.torrent"],
+            timeout: .seconds(60))
+        #expect(created.exitCode == 0, "\(created)")
+        let port = try unusedPort()
+        let seeder = try Subprocess.start(
+            [try door(), "torrent", "seed", folder + "/p.torrent", "--data", folder + "/seed/payload.bin", "--listen", "127.0.0.1:\(port)"])
+        defer { seeder.kill() }
+        try await seeder.waitUntilBound(port: port)
+        let fetched = try await Subprocess.run(
+            [try aria2c()] + ariaLocal + ["--seed-time=0", "-d", folder + "/aria", folder + "/p.torrent"], timeout: .seconds(120))
+        #expect(fetched.exitCode == 0, "\(fetched)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/aria/payload.bin")) == data)
+    }
+
+    @Test("door downloads a multi-file torrent made by mktorrent from an aria2c seeder through door's tracker")
+    func ariaSeedsMktorrentToDoor() async throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/seed/album/disc 2", withIntermediateDirectories: true)
+        let one = try randomFile(folder + "/seed/album/one.bin", size: 1_500_000)
+        let two = try randomFile(folder + "/seed/album/disc 2/two.bin", size: 2_345_678)
+        let (tracker, announce) = try await startTracker()
+        defer { tracker.kill() }
+        let made = try await Subprocess.run(
+            [try mktorrent(), "-a", announce, "-l", "16", "-o", folder + "/album.torrent", folder + "/seed/album"], timeout: .seconds(60))
+        #expect(made.exitCode == 0, "\(made)")
+        let ariaPort = try unusedPort()
+        let seeder = try Subprocess.start(
+            [try aria2c()] + ariaLocal + ["-V", "--seed-ratio=0.0", "--seed-time=5", "--listen-port=\(ariaPort)",
+                                          "-d", folder + "/seed", folder + "/album.torrent"])
+        defer { seeder.kill() }
+        try await seeder.waitUntilBound(port: ariaPort, timeout: .seconds(60))
+        let fetched = try await Subprocess.run(
+            [try door(), "torrent", "get", folder + "/album.torrent", "-o", folder + "/got", "--listen", "127.0.0.1:\(try unusedPort())"],
+            timeout: .seconds(120))
+        #expect(fetched.exitCode == 0, "\(fetched)")
+        #expect(fetched.standardOutputText.contains("complete and verified"), "\(fetched)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/got/album/one.bin")) == one)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/got/album/disc 2/two.bin")) == two)
+    }
+
+    @Test("transmission-cli downloads from door's seeder, and door from transmission-cli's, across two hosts")
+    func transmissionAcrossHosts() async throws {
+        let (door, transmission) = (try door(), try transmission())
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
+        let data = try randomFile(folder + "/seed/film.bin", size: 5 * 1024 * 1024 + 4321)
+        try await withTwoHosts { hosts in
+            // Host A: door's tracker and door's seeder. Host B: transmission-cli downloads.
+            let tracker = try hosts.a.start([door, "tracker", "serve", "--listen", "\(hosts.a.address):6969", "--interval", "10"])
+            defer { tracker.kill() }
+            try await tracker.waitUntilBound(port: 6969)
+            let announce = "http://\(hosts.a.address):6969/announce"
+            let created = try await Subprocess.run(
+                [door, "torrent", "create", folder + "/seed/film.bin", "--tracker", announce, "--private", "-o", folder + "/film.torrent"],
+                timeout: .seconds(60))
+            #expect(created.exitCode == 0, "\(created)")
+            let seeder = try hosts.a.start(
+                [door, "torrent", "seed", folder + "/film.torrent", "--data", folder + "/seed/film.bin", "--listen", "\(hosts.a.address):6881"])
+            defer { seeder.kill() }
+            try await seeder.waitUntilBound(port: 6881)
+            let leecher = try hosts.b.start(
+                [transmission, "-g", folder + "/tr-config-b", "-w", folder + "/tr-got", "-p", "51413", folder + "/film.torrent"])
+            defer { leecher.kill() }
+            try await waitForFile(folder + "/tr-got/film.bin", equalTo: data, timeout: .seconds(90))
+            leecher.kill()
+            seeder.kill()
+
+            // Now transmission-cli seeds on host A and door downloads on host B.
+            let trSeeder = try hosts.a.start(
+                [transmission, "-g", folder + "/tr-config-a", "-w", folder + "/seed", "-p", "51414", folder + "/film.torrent"])
+            defer { trSeeder.kill() }
+            try await trSeeder.waitUntilBound(port: 51414, timeout: .seconds(60))
+            let fetched = try await hosts.b.run(
+                [door, "torrent", "get", folder + "/film.torrent", "-o", folder + "/door-got", "--listen", "\(hosts.b.address):6882"],
+                timeout: .seconds(120))
+            #expect(fetched.exitCode == 0, "\(fetched)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/door-got/film.bin")) == data)
+        }
+    }
+
+    /// Waits until `path` holds exactly `data` (transmission-cli never exits by itself).
+    func waitForFile(_ path: String, equalTo data: Data, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let current = FileManager.default.contents(atPath: path), current == data { return }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        Issue.record("\(path) did not receive the data within \(timeout)")
+    }
+}
