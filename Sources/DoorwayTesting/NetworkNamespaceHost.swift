@@ -160,3 +160,65 @@ private func ip(_ arguments: [String], quietly: Bool = false) async throws -> St
     }
     return result.standardOutputText
 }
+
+/// Makes `count` test hosts (2 to 200) on one switched link, runs `body` with them, then kills what was
+/// started on them and deletes every namespace, also when `body` throws.
+///
+/// Host *i* has the address `192.0.2.(i + 1)`. The switch is a bridge in a namespace of its own, so nothing
+/// appears in the machine's own network.
+///
+/// ```swift
+/// try await withHosts(5) { hosts in
+///     let seeder = try hosts[0].start([door, "torrent", "seed", …])
+/// }
+/// ```
+public func withHosts<Result>(_ count: Int, _ body: ([NetworkNamespaceHost]) async throws -> Result) async throws
+    -> Result
+{
+    precondition((2...200).contains(count), "withHosts makes 2 to 200 hosts")
+    let prefix = "door-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+    let started = StartedProcesses()
+    let switchName = "\(prefix)-sw"
+    let hosts = (0..<count).map { index in
+        NetworkNamespaceHost(name: "\(prefix)-\(index)", address: "192.0.2.\(index + 1)", interface: "veth0", started: started)
+    }
+    func removeAll() async {
+        await started.killAll()
+        for name in hosts.map(\.name) + [switchName] { _ = try? await ip(["netns", "delete", name], quietly: true) }
+    }
+    do {
+        try await ip(["netns", "add", switchName])
+        try await ip(["-n", switchName, "link", "add", "br0", "type", "bridge"])
+        try await ip(["-n", switchName, "link", "set", "br0", "up"])
+        for (index, host) in hosts.enumerated() {
+            try await ip(["netns", "add", host.name])
+            try await ip([
+                "link", "add", host.interface, "netns", host.name, "type", "veth", "peer", "name", "port\(index)",
+                "netns", switchName,
+            ])
+            try await ip(["-n", switchName, "link", "set", "port\(index)", "master", "br0"])
+            try await ip(["-n", switchName, "link", "set", "port\(index)", "up"])
+            try await ip(["-n", host.name, "addr", "add", "\(host.address)/24", "dev", host.interface])
+            try await ip(["-n", host.name, "link", "set", host.interface, "up"])
+            try await ip(["-n", host.name, "link", "set", "lo", "up"])
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(10)
+        for host in hosts {
+            while true {
+                let state = try await ip(["-n", host.name, "link", "show", host.interface])
+                if state.contains("LOWER_UP") { break }
+                if clock.now >= deadline {
+                    throw DoorwayTestingError("the link \(host.interface) in \(host.name) did not come up: \(state)")
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let result = try await body(hosts)
+        await removeAll()
+        return result
+    } catch {
+        await removeAll()
+        throw error
+    }
+}

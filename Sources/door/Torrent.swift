@@ -229,7 +229,7 @@ struct TorrentGet: AsyncParsableCommand {
             let completed = await runUntilSignal(peer, showing: "downloading", until: { try await peer.waitUntilComplete() })
             guard completed else { throw ExitCode(130) }
             let done = try await peer.progress
-            printNow("door: \(metainfo.name) complete and verified (\(done.pieceCount) pieces, \(ByteCount(Int(done.totalBytes))))")
+            printNow("door: \(metainfo.name) complete and verified (\(done.pieceCount) pieces, \(ByteCount(Int(done.totalBytes)))); downloaded \(done.downloaded) bytes, uploaded \(done.uploaded) bytes")
             if seed {
                 printNow("door: seeding until interrupted")
                 await runUntilSignal(peer, showing: "seeding", until: nil)

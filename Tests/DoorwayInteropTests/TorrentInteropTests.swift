@@ -136,3 +136,41 @@ struct TorrentInteropTests {
         Issue.record("\(path) did not receive the data within \(timeout)")
     }
 }
+
+@Suite("A Doorway swarm on five hosts", .timeLimit(.minutes(3)))
+struct TorrentSwarmTests {
+    @Test("one seeder and four leechers, each on its own host: every copy is identical and leechers upload to each other")
+    func swarm() async throws {
+        let door = try door()
+        let folder = "/tmp/doorway-swarm-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<(24 * 1024 * 1024)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try data.write(to: URL(fileURLWithPath: folder + "/seed/data.bin"))
+        try await withHosts(5) { hosts in
+            let tracker = try hosts[0].start([door, "tracker", "serve", "--listen", "\(hosts[0].address):6969", "--interval", "10"])
+            try await tracker.waitUntilBound(port: 6969)
+            let created = try await Subprocess.run(
+                [door, "torrent", "create", folder + "/seed/data.bin", "--tracker", "http://\(hosts[0].address):6969/announce",
+                 "--piece-size", "65536", "-o", folder + "/data.torrent"],
+                timeout: .seconds(60))
+            #expect(created.exitCode == 0, "\(created)")
+            let seeder = try hosts[0].start(
+                [door, "torrent", "seed", folder + "/data.torrent", "--data", folder + "/seed/data.bin", "--listen", "\(hosts[0].address):6881"])
+            try await seeder.waitUntilBound(port: 6881)
+            let leechers = try hosts[1...].map { host in
+                try host.start([door, "torrent", "get", folder + "/data.torrent", "-o", folder + "/\(host.name)", "--listen", "\(host.address):6881"])
+            }
+            var uploaded = 0
+            for (leecher, host) in zip(leechers, hosts[1...]) {
+                let ended = await leecher.waitForExit(timeout: .seconds(120))
+                #expect(ended.exitCode == 0, "\(ended)")
+                #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/\(host.name)/data.bin")) == data, "\(host)")
+                let line = ended.standardOutputText.split(separator: "\n").first { $0.contains("uploaded") } ?? ""
+                uploaded += Int(line.split(separator: " ").dropLast().last ?? "0") ?? 0
+            }
+            #expect(uploaded > 0, "the leechers uploaded \(uploaded) bytes to each other")
+        }
+    }
+}
