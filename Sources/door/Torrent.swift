@@ -226,8 +226,11 @@ struct TorrentGet: AsyncParsableCommand {
             bar.withLockedValue { $0.finish() }
             let started = try await peer.progress
             if started.piecesHave > 0 { printNow("door: resuming: \(started.piecesHave) of \(started.pieceCount) pieces already here") }
-            let completed = await runUntilSignal(peer, showing: "downloading", until: { try await peer.waitUntilComplete() })
-            guard completed else { throw ExitCode(130) }
+            switch await runUntilSignal(peer, showing: "downloading", until: { try await peer.waitUntilComplete() }) {
+            case .finished: break
+            case .interrupted: throw ExitCode(130)
+            case .failed(let reason): throw fail(reason)
+            }
             let done = try await peer.progress
             printNow("door: \(metainfo.name) complete and verified (\(done.pieceCount) pieces, \(ByteCount(Int(done.totalBytes)))); downloaded \(done.downloaded) bytes, uploaded \(done.uploaded) bytes")
             if seed {
@@ -240,13 +243,21 @@ struct TorrentGet: AsyncParsableCommand {
     }
 }
 
-/// Shows progress until `until` returns (true) or SIGINT/SIGTERM (false); stops the peer on a signal.
+/// How a peer's run ended.
+enum PeerRunEnd: Sendable {
+    case finished
+    case interrupted
+    case failed(String)
+}
+
+/// Shows progress until `until` returns or fails, or SIGINT/SIGTERM arrives; stops the peer unless `until`
+/// finished (the caller decides whether to go on seeding).
 @discardableResult
-func runUntilSignal(_ peer: TorrentPeer, showing label: String, until: (@Sendable () async throws -> Void)?) async -> Bool {
-    let finished = await withTaskGroup(of: Bool.self) { group in
+func runUntilSignal(_ peer: TorrentPeer, showing label: String, until: (@Sendable () async throws -> Void)?) async -> PeerRunEnd {
+    let end = await withTaskGroup(of: PeerRunEnd?.self) { group in
         group.addTask {
-            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return false }
-            return false
+            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return .interrupted }
+            return nil
         }
         group.addTask {
             var line = TorrentProgressLine(name: label)
@@ -254,25 +265,30 @@ func runUntilSignal(_ peer: TorrentPeer, showing label: String, until: (@Sendabl
                 if let progress = try? await peer.progress { line.show(progress) }
                 try? await Task.sleep(for: .seconds(1))
             }
-            return false
+            return nil
         }
         if let until {
             group.addTask {
                 do {
                     try await until()
-                    return true
+                    return .finished
                 } catch {
-                    printError("door: \(error)")
-                    return false
+                    return .failed("\(error)")
                 }
             }
         }
-        let first = await group.next() ?? false
+        var end: PeerRunEnd = .interrupted
+        while let next = await group.next() {
+            if let next {
+                end = next
+                break
+            }
+        }
         group.cancelAll()
-        return first
+        return end
     }
-    if !finished || until == nil { await peer.stop() }
-    return finished
+    if case .finished = end {} else { await peer.stop() }
+    return end
 }
 
 /// Torrent progress on standard error: a redrawn line on a terminal, otherwise a line every 5 seconds.

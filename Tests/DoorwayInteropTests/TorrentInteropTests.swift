@@ -126,6 +126,32 @@ struct TorrentInteropTests {
         }
     }
 
+    @Test("a download onto a full disk stops with a clear error and a non-zero exit")
+    func fullDisk() async throws {
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/small", withIntermediateDirectories: true)
+        _ = try randomFile(folder + "/seed/big.bin", size: 4 * 1024 * 1024)
+        let mounted = try await Subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", folder + "/small"])
+        try #require(mounted.exitCode == 0, "mount a 1 MiB tmpfs: \(mounted)")
+        defer { _ = Glibc.umount2(folder + "/small", Int32(MNT_DETACH)) }
+        let created = try await Subprocess.run(
+            [try door(), "torrent", "create", folder + "/seed/big.bin", "-o", folder + "/big.torrent"], timeout: .seconds(60))
+        #expect(created.exitCode == 0, "\(created)")
+        let port = try unusedPort()
+        let seeder = try Subprocess.start(
+            [try door(), "torrent", "seed", folder + "/big.torrent", "--data", folder + "/seed/big.bin", "--listen", "127.0.0.1:\(port)"])
+        defer { seeder.kill() }
+        try await seeder.waitUntilBound(port: port)
+        let fetched = try await Subprocess.run(
+            [try door(), "torrent", "get", folder + "/big.torrent", "-o", folder + "/small", "--peer", "127.0.0.1:\(port)",
+             "--listen", "127.0.0.1:\(try unusedPort())"],
+            timeout: .seconds(60))
+        #expect(fetched.exitCode == 1, "\(fetched)")
+        #expect(fetched.standardErrorText.contains("the disk is full"), "\(fetched)")
+    }
+
     /// Waits until `path` holds exactly `data` (transmission-cli never exits by itself).
     func waitForFile(_ path: String, equalTo data: Data, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
