@@ -99,6 +99,7 @@ let package = Package(
                 "DoorwayServices",
                 "DoorwayWeb",
                 "DoorwayMail",
+                "DoorwayTorrent",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

@@ -3,6 +3,7 @@
 import Doorway
 import DoorwayMail
 import DoorwayServices
+import DoorwayTorrent
 import DoorwayWeb
 import NIOCore
 
@@ -61,6 +62,13 @@ public struct PortPlan: Sendable, Hashable {
 
     /// POP3's port: 110 as root, else 1110.
     public var pop3Port: Port { privileged ? Port(110) : Port(1110) }
+
+    /// The BitTorrent tracker's customary port, 6969, which needs no privilege.
+    public var trackerPort: Port { Port(6969) }
+
+    /// Where the host's seeds wait for peers: 6881 for the first torrent, 6882 for the next, and so on
+    /// (BitTorrent's customary range).
+    public var firstSeedPort: Port { Port(6881) }
 }
 
 /// The applications of one host, running.
@@ -120,6 +128,15 @@ public final class RunningHost: Sendable {
                 maximumConnections: mail.configuration.maximumConnections, initializer: mail.pop3Initializer
             ),
         ]
+    }
+
+    /// The open BitTorrent tracker, its swarms in memory.
+    public static func tracker(bindingTo host: Host, plan: PortPlan) -> HostedApplication {
+        let tracker = TrackerServer()
+        return HostedApplication(
+            name: "tracker", transport: .tcp, endpoint: .host(host, port: plan.trackerPort),
+            maximumConnections: tracker.maximumConnections, initializer: tracker.initializer
+        )
     }
 
     /// Binds every application; if one cannot bind, the ones already bound are closed and the error thrown.

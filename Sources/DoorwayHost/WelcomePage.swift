@@ -28,6 +28,8 @@ enum WelcomePage {
         var rows = "<tr><td>web</td><td>TCP</td><td>\(plan.webPort)</td><td>this page: <code>door get http://HOST:\(plan.webPort)/</code></td></tr>\n"
         rows += "<tr><td>smtp</td><td>TCP</td><td>\(plan.smtpPort)</td><td>mail, stored in <code>mail/</code>: <code>swaks --server HOST:\(plan.smtpPort) --to you@example.test</code></td></tr>\n"
         rows += "<tr><td>pop3</td><td>TCP</td><td>\(plan.pop3Port)</td><td>mailboxes, for users of <code>door mail user add</code></td></tr>\n"
+        rows += "<tr><td>tracker</td><td>TCP</td><td>\(plan.trackerPort)</td><td>BitTorrent: <code>http://HOST:\(plan.trackerPort)/announce</code></td></tr>\n"
+        rows += "<tr><td>seed</td><td>TCP</td><td>\(plan.firstSeedPort)…</td><td>seeds each torrent in <code>torrents/</code> whose data lies beside it</td></tr>\n"
         for service in SimpleService.allCases {
             let port = plan.port(for: service)
             rows += "<tr><td>\(service.rawValue)</td><td>TCP, UDP</td><td>\(port)</td><td><code>door connect HOST:\(port)</code></td></tr>\n"

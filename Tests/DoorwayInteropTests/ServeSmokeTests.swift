@@ -15,6 +15,15 @@ struct ServeSmokeTests {
     func servesSimpleServices() async throws {
         let (door, nc) = (try door(), try await netcat())
         let data = "/tmp/doorway-serve-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // A torrent and its data in torrents/, which door serve seeds; its tracker is door serve's own.
+        try FileManager.default.createDirectory(atPath: data + "/torrents", withIntermediateDirectories: true)
+        let shared = Data((0..<(2 * 1024 * 1024 + 99)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) })
+        try shared.write(to: URL(fileURLWithPath: data + "/torrents/shared.bin"))
+        let created = try await Subprocess.run(
+            [door, "torrent", "create", data + "/torrents/shared.bin", "--tracker", "http://127.0.0.1:6969/announce",
+             "-o", data + "/torrents/shared.torrent"],
+            timeout: .seconds(60))
+        #expect(created.exitCode == 0, "\(created)")
         let serve = try Subprocess.start([door, "serve", "--data", data])
         defer {
             serve.kill()
@@ -67,6 +76,15 @@ struct ServeSmokeTests {
             timeout: .seconds(30))
         #expect(popped.standardOutputText == "1\n", "\(popped)")
 
+        // BitTorrent: door serve's tracker and seed; door torrent get downloads through them.
+        try await serve.waitUntilBound(port: 6969, transport: .tcp)
+        try await serve.waitUntilBound(port: 6881, transport: .tcp)
+        let fetched = try await Subprocess.run(
+            [door, "torrent", "get", data + "/torrents/shared.torrent", "-o", data + "/fetched", "--listen", "127.0.0.1:\(try unusedPort())"],
+            timeout: .seconds(60))
+        #expect(fetched.exitCode == 0, "\(fetched)")
+        #expect(FileManager.default.contents(atPath: data + "/fetched/shared.bin") == shared)
+
         let echo = port(7)
         let tcpEcho = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(echo)"], input: "ping over tcp\n")
         #expect(tcpEcho.exitCode == 0 && tcpEcho.standardOutputText == "ping over tcp\n", "\(tcpEcho)")
@@ -87,6 +105,8 @@ struct ServeSmokeTests {
         #expect(ended.standardOutputText.contains("web      tcp        [::]:\(webPort)"), "\(ended)")
         #expect(ended.standardOutputText.contains("smtp     tcp        [::]:\(smtpPort)"), "\(ended)")
         #expect(ended.standardOutputText.contains("pop3     tcp        [::]:\(pop3Port)"), "\(ended)")
+        #expect(ended.standardOutputText.contains("tracker  tcp        [::]:6969"), "\(ended)")
+        #expect(ended.standardOutputText.contains("seed     tcp        [::]:6881  shared.torrent"), "\(ended)")
         for service in ["echo", "discard", "daytime", "qotd", "chargen", "time"] {
             for transport in ["tcp", "udp"] {
                 let row = ended.standardOutputText.split(separator: "\n").contains { line in
