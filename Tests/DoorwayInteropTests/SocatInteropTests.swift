@@ -40,13 +40,13 @@ struct SocatInteropTests {
         let (door, socat, port) = (try door(), try socat(), try unusedPort())
         let exchange = try await exchange(
             // -w is how long the listener waits for datagrams: long enough for a loaded test machine.
-            server: [door, "listen", "-u", "-w", "8", "127.0.0.1:\(port)"],
+            server: [door, "listen", "-u", "-w", "20", "127.0.0.1:\(port)"],
             client: [socat, "-", "UDP:127.0.0.1:\(port)"],
             port: port, transport: .udp, toServer: message("from socat"), toClient: message("from door")
         )
         exchange.server.closeInput()
         exchange.client.kill()
-        await expectCleanExit(exchange.server, within: .seconds(20))
+        await expectCleanExit(exchange.server, within: .seconds(40))
     }
 
     @Test("door connect -u → socat UDP-LISTEN (UDP)")
@@ -54,11 +54,11 @@ struct SocatInteropTests {
         let (door, socat, port) = (try door(), try socat(), try unusedPort())
         let exchange = try await exchange(
             server: [socat, "-", "UDP-LISTEN:\(port),bind=127.0.0.1"],
-            client: [door, "connect", "-u", "-w", "8", "127.0.0.1", "\(port)"],
+            client: [door, "connect", "-u", "-w", "20", "127.0.0.1", "\(port)"],
             port: port, transport: .udp, toServer: message("from door"), toClient: message("from socat")
         )
         exchange.client.closeInput()
-        await expectCleanExit(exchange.client)
+        await expectCleanExit(exchange.client, within: .seconds(40))
         exchange.server.kill()
     }
 }

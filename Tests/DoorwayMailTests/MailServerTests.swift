@@ -122,7 +122,7 @@ struct MailServerTests {
 
     @Test("POP3 autologout closes an idle session without deleting what it marked")
     func autologout() async throws {
-        try await withServer({ $0.pop3Timeout = .milliseconds(300) }) { mail, _, pop3 in
+        try await withServer({ $0.pop3Timeout = .milliseconds(1500) }) { mail, _, pop3 in
             try mail.store.deliver(Array("Subject: keep\r\n\r\nbody\r\n".utf8), returnPath: "", to: ["ann@x.test"])
             try await talk(pop3) { client in
                 _ = try await client.line()
