@@ -1,9 +1,9 @@
-// Our BEP 10 extension handshake payload, written by hand so the wire code needs no bencode encoder.
+// Our BEP 10 extension handshake payload: a bencoded dictionary of the extensions we speak.
 
 /// Builds the bencoded dictionary we send as `PeerMessage.extended(id: 0, payload:)`.
 ///
-/// Only building our own payload lives here. Parsing the peer's payload (its `m` dictionary of extension ids,
-/// `metadata_size`, `v`, `reqq`...) is left to `BencodeDecoder`; the wire decoder keeps it as raw bytes.
+/// Only building our own payload lives here. The peer's payload (its `m` dictionary of extension ids,
+/// `metadata_size`, `v`, `reqq`...) is tolerated: the wire decoder keeps it as raw bytes.
 ///
 /// ```swift
 /// let payload = ExtensionHandshake.payload(utMetadataID: 1, metadataSize: 31_337)
@@ -29,43 +29,12 @@ public enum ExtensionHandshake: Sendable {
         requestQueue: Int? = nil,
         client: String = "door 0.1"
     ) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "d")]
-        appendString("m", to: &out)
-        out.append(UInt8(ascii: "d"))
-        if let utMetadataID {
-            appendString("ut_metadata", to: &out)
-            appendInteger(Int(utMetadataID), to: &out)
-        }
-        out.append(UInt8(ascii: "e"))
-        if let metadataSize {
-            appendString("metadata_size", to: &out)
-            appendInteger(metadataSize, to: &out)
-        }
-        if let listenPort {
-            appendString("p", to: &out)
-            appendInteger(Int(listenPort), to: &out)
-        }
-        if let requestQueue {
-            appendString("reqq", to: &out)
-            appendInteger(requestQueue, to: &out)
-        }
-        appendString("v", to: &out)
-        appendString(client, to: &out)
-        out.append(UInt8(ascii: "e"))
-        return out
-    }
-
-    /// Bencode strings are prefixed by their length in bytes, not characters.
-    private static func appendString(_ string: String, to out: inout [UInt8]) {
-        let utf8 = Array(string.utf8)
-        out += Array(String(utf8.count).utf8)
-        out.append(UInt8(ascii: ":"))
-        out += utf8
-    }
-
-    private static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "i"))
-        out += Array(String(value).utf8)
-        out.append(UInt8(ascii: "e"))
+        var extensions: [BencodeKey: BencodeValue] = [:]
+        if let utMetadataID { extensions["ut_metadata"] = .integer(Int64(utMetadataID)) }
+        var dictionary: [BencodeKey: BencodeValue] = ["m": .dictionary(extensions), "v": .string(client)]
+        if let metadataSize { dictionary["metadata_size"] = .integer(Int64(metadataSize)) }
+        if let listenPort { dictionary["p"] = .integer(Int64(listenPort)) }
+        if let requestQueue { dictionary["reqq"] = .integer(Int64(requestQueue)) }
+        return BencodeValue.dictionary(dictionary).encoded
     }
 }

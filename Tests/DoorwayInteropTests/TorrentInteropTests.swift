@@ -152,6 +152,36 @@ struct TorrentInteropTests {
         #expect(fetched.standardErrorText.contains("the disk is full"), "\(fetched)")
     }
 
+    @Test("door torrent get redraws one progress line on a terminal, and writes plain lines otherwise")
+    func progressDisplay() async throws {
+        let door = try door()
+        let script = try requiredExecutable(named: "script", installHint: "script is in Debian's bsdutils")
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
+        let data = try randomFile(folder + "/seed/blob.bin", size: 16 * 1024 * 1024)
+        _ = try await Subprocess.run([door, "torrent", "create", folder + "/seed/blob.bin", "-o", folder + "/blob.torrent"], timeout: .seconds(60))
+        let port = try unusedPort()
+        let seeder = try Subprocess.start(
+            [door, "torrent", "seed", folder + "/blob.torrent", "--data", folder + "/seed/blob.bin", "--listen", "127.0.0.1:\(port)"])
+        defer { seeder.kill() }
+        try await seeder.waitUntilBound(port: port)
+        // `script` gives the command a pseudo-terminal and copies what it draws to standard output.
+        let onTerminal = try await Subprocess.run(
+            [script, "-qec", "'\(door)' torrent get '\(folder)/blob.torrent' -o '\(folder)/tty' --peer 127.0.0.1:\(port) --listen 127.0.0.1:\(try unusedPort())", "/dev/null"],
+            timeout: .seconds(60))
+        #expect(onTerminal.exitCode == 0, "\(onTerminal)")
+        let drawn = onTerminal.standardOutputText
+        #expect(drawn.contains("\rchecking 100.0%") && drawn.contains("\rdownloading ") && drawn.contains(" peers"), "\(drawn.debugDescription)")
+        #expect(drawn.contains("\u{1B}[K"), "the line is redrawn in place")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/tty/blob.bin")) == data)
+        let plain = try await Subprocess.run(
+            [door, "torrent", "get", folder + "/blob.torrent", "-o", folder + "/plain", "--peer", "127.0.0.1:\(port)", "--listen", "127.0.0.1:\(try unusedPort())"],
+            timeout: .seconds(60))
+        #expect(plain.exitCode == 0, "\(plain)")
+        #expect(!plain.standardErrorText.contains("\r") && plain.standardErrorText.contains("downloading "), "\(plain.standardErrorText.debugDescription)")
+    }
+
     /// Waits until `path` holds exactly `data` (transmission-cli never exits by itself).
     func waitForFile(_ path: String, equalTo data: Data, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
