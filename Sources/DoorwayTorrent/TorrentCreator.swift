@@ -75,31 +75,12 @@ public enum TorrentCreator {
         let threads = NIOThreadPool(numberOfThreads: max(1, min(workers, count)))
         threads.start()
         defer { threads.shutdownGracefully { _ in } }
-        let next = NIOLockedValueBox(0)
         let results = NIOLockedValueBox([[UInt8]](repeating: [], count: count))
-        let done = NIOLockedValueBox(0)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, min(workers, count)) {
-                group.addTask {
-                    try await threads.runIfActive {
-                        while true {
-                            let piece = next.withLockedValue { value -> Int in
-                                defer { value += 1 }
-                                return value
-                            }
-                            guard piece < count else { return }
-                            let bytes = try storage.read(piece: piece, offset: 0, length: storage.metainfo.length(ofPiece: piece))
-                            let hash = PieceHasher.hash(piece: bytes[...])
-                            results.withLockedValue { $0[piece] = hash }
-                            progress(done.withLockedValue { value -> Int in
-                                value += 1
-                                return value
-                            }, count)
-                        }
-                    }
-                }
-            }
-            try await group.waitForAll()
+        try await TorrentVerifier.forEachPiece(count: count, threads: threads, workers: workers, progress: progress) {
+            piece in
+            let bytes = try storage.read(piece: piece, offset: 0, length: storage.metainfo.length(ofPiece: piece))
+            let hash = PieceHasher.hash(piece: bytes[...])
+            results.withLockedValue { $0[piece] = hash }
         }
         return results.withLockedValue { $0 }
     }

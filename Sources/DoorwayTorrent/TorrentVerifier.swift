@@ -1,21 +1,34 @@
-// Checks which pieces of a torrent are already on disk, hashing in parallel across the cores.
+// Work on every piece of a torrent in parallel across the cores: checking what is on disk, and hashing a new
+// torrent's pieces.
 
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// Verifies every piece against its SHA-1: how seeding starts and how a download resumes.
 enum TorrentVerifier {
-    /// The pieces present and correct. Missing files mean missing pieces, not an error. `progress` is told
-    /// pieces checked so far and the total, from any thread.
+    /// The pieces present and correct: how seeding starts and how a download resumes. Missing files mean
+    /// missing pieces, not an error. `progress` is told pieces checked so far and the total, from any thread.
     static func verify(
         storage: TorrentStorage, threads: NIOThreadPool, workers: Int = System.coreCount,
         progress: @escaping @Sendable (Int, Int) -> Void
     ) async throws -> Bitfield {
-        let count = storage.metainfo.pieceCount
+        let results = NIOLockedValueBox(Bitfield(count: storage.metainfo.pieceCount))
+        try await forEachPiece(count: storage.metainfo.pieceCount, threads: threads, workers: workers, progress: progress) {
+            piece in
+            let good = storage.verify(piece: piece)
+            results.withLockedValue { $0[piece] = good }
+        }
+        return results.withLockedValue { $0 }
+    }
+
+    /// Runs `work` once for each piece index, on `workers` threads of `threads` taking the next index as they
+    /// finish, and reports each finished piece to `progress`.
+    static func forEachPiece(
+        count: Int, threads: NIOThreadPool, workers: Int, progress: @escaping @Sendable (Int, Int) -> Void,
+        _ work: @escaping @Sendable (Int) throws -> Void
+    ) async throws {
         let next = NIOLockedValueBox(0)
-        let results = NIOLockedValueBox(Bitfield(count: count))
-        let checked = NIOLockedValueBox(0)
+        let done = NIOLockedValueBox(0)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<max(1, min(workers, count)) {
                 group.addTask {
@@ -26,19 +39,17 @@ enum TorrentVerifier {
                                 return value
                             }
                             guard piece < count else { return }
-                            let good = storage.verify(piece: piece)
-                            results.withLockedValue { $0[piece] = good }
-                            let done = checked.withLockedValue { value -> Int in
+                            try work(piece)
+                            let finished = done.withLockedValue { value -> Int in
                                 value += 1
                                 return value
                             }
-                            progress(done, count)
+                            progress(finished, count)
                         }
                     }
                 }
             }
             try await group.waitForAll()
         }
-        return results.withLockedValue { $0 }
     }
 }

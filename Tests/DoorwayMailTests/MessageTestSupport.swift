@@ -56,22 +56,8 @@ func headerLines(_ bytes: [UInt8]) -> [String] {
     return lines
 }
 
-/// SplitMix64: tiny, seedable and good enough to drive reproducible fuzzing.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
+/// The suites share one seeded generator (TestSupport.swift).
+typealias SeededGenerator = SplitMix64
 
 /// The body text a composed message should show after parsing: line endings as LF, ending in LF unless empty.
 func expectedDisplayText(_ text: String) -> String {
