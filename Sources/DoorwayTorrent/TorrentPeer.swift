@@ -151,12 +151,32 @@ public final class TorrentPeer: Sendable {
     }
 
     /// Returns once every piece is verified and written; throws if the download cannot go on (a full disk).
+    /// Cancelling the waiting task ends the wait with `CancellationError` (the download goes on).
     public func waitUntilComplete() async throws {
-        let future = try await loop.submit { [self] () -> EventLoopFuture<Void> in
+        let loop = self.loop
+        let (waiting, cancel) = try await loop.submit {
+            [self] () -> (EventLoopFuture<Void>, NIOLoopBound<() -> Void>) in
             guard let running = state.value else { throw TorrentPeerError("not started") }
-            return running.swarm.whenComplete()
+            // A promise of our own, so a cancelled wait can end without touching the swarm's.
+            let promise = loop.makePromise(of: Void.self)
+            let settled = NIOLoopBoundBox(false, eventLoop: loop)
+            running.swarm.whenComplete().whenComplete { result in
+                guard !settled.value else { return }
+                settled.value = true
+                promise.completeWith(result)
+            }
+            let cancel = {
+                guard !settled.value else { return }
+                settled.value = true
+                promise.fail(CancellationError())
+            }
+            return (promise.futureResult, NIOLoopBound(cancel, eventLoop: loop))
         }.get()
-        try await future.get()
+        try await withTaskCancellationHandler {
+            try await waiting.get()
+        } onCancel: {
+            loop.execute { cancel.value() }
+        }
     }
 
     /// Connects to a peer at `endpoint` (they will get our handshake at once).
@@ -185,7 +205,16 @@ public final class TorrentPeer: Sendable {
             running.swarm.closeAll()
             return (running.server, running.announcer)
         }.get()
-        running?.1?.cancel()
+        if let announcer = running?.1 {
+            announcer.cancel()
+            // The goodbye (`event=stopped`) gets a few seconds; a tracker that does not answer is not waited for.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await announcer.value }
+                group.addTask { try? await Task.sleep(for: .seconds(3)) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
         await running?.0?.shutdown(gracePeriod: .zero)
         try? await threads.shutdownGracefully()
     }
@@ -235,10 +264,13 @@ public final class TorrentPeer: Sendable {
                 }
             }
         }
-        // Cancelled: say goodbye, briefly.
+        // Cancelled: say goodbye, in a task of its own, since this one's cancellation would cancel the request.
+        let left = (try? await self.progress).map { $0.totalBytes - $0.bytesHave } ?? metainfo.totalLength
         let goodbye = AnnounceRequest(
-            infoHash: metainfo.infoHash.bytes, peerID: peerID, port: port, left: 0, event: .stopped)
-        for tracker in trackers { _ = try? await TrackerClient.announce(goodbye, to: tracker, using: http) }
+            infoHash: metainfo.infoHash.bytes, peerID: peerID, port: port, left: left, event: .stopped)
+        await Task {
+            for tracker in trackers { _ = try? await TrackerClient.announce(goodbye, to: tracker, using: http) }
+        }.value
     }
 
     /// Connects to each peer the tracker named; a peer we already have is dropped after its handshake (the

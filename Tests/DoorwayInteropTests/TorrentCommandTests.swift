@@ -65,6 +65,37 @@ struct TorrentCommandTests {
         #expect(seeded.standardErrorText.contains("has 0 of 13 pieces right"), "\(seeded)")
     }
 
+    @Test("get with no peer to download from ends on SIGTERM with 130, having told its tracker it stopped")
+    func getStopsOnSignal() async throws {
+        let door = try door()
+        let curl = try requiredExecutable(named: "curl", installHint: peerInstallHint)
+        let folder = try makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let trackerPort = try unusedPort()
+        let tracker = try Subprocess.start([door, "tracker", "serve", "--listen", "127.0.0.1:\(trackerPort)"])
+        defer { tracker.kill() }
+        try await tracker.waitUntilBound(port: trackerPort)
+        try Data(repeating: 3, count: 100_000).write(to: URL(fileURLWithPath: folder + "/share/c.bin"))
+        _ = try await Subprocess.run(
+            [door, "torrent", "create", folder + "/share/c.bin", "--tracker", "http://127.0.0.1:\(trackerPort)/announce", "-o", folder + "/c.torrent"],
+            timeout: .seconds(60))
+        let port = try unusedPort()
+        let get = try Subprocess.start([door, "torrent", "get", folder + "/c.torrent", "-o", folder + "/got", "--listen", "127.0.0.1:\(port)"])
+        try await get.waitUntilBound(port: port)
+        let scrapeURL = "http://127.0.0.1:\(trackerPort)/scrape"
+        var announced = false
+        for _ in 0..<50 where !announced {
+            announced = try await Subprocess.run([curl, "-sS", scrapeURL]).standardOutputText.contains("10:incompletei1e")
+            if !announced { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(announced, "the leecher announced itself")
+        get.terminate()
+        let ended = await get.waitForExit(timeout: .seconds(15))
+        #expect(ended.exitCode == 130, "\(ended)")
+        let after = try await Subprocess.run([curl, "-sS", scrapeURL])
+        #expect(after.standardOutputText == "d5:filesdee", "the tracker forgot it: \(after)")
+    }
+
     @Test("tracker serve over HTTP: a bad announce gets a failure reason, a good one a compact peer list, scrape counts")
     func trackerOverHTTP() async throws {
         let door = try door()
