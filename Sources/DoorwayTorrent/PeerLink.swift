@@ -82,6 +82,15 @@ final class PeerChannelHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// A peer that stops sending has left: BitTorrent has no use for half a connection.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         if decoder == nil {

@@ -4,6 +4,7 @@ import Doorway
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 
 @testable import DoorwayTorrent
@@ -104,6 +105,90 @@ struct TransferTests {
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder + "/get/payload.bin"))) == fixture.data)
         await leecher.stop()
         await seeder.stop()
+    }
+}
+
+extension TransferTests {
+    @Test("a peer that sends a malformed message is disconnected; the download goes on with the others")
+    func malformedPeer() async throws {
+        let fixture = try await makeFixture(size: 512 * 1024)
+        defer { try? FileManager.default.removeItem(atPath: fixture.folder) }
+        let rude = try await RudePeer.start(metainfo: fixture.metainfo)
+        let (seeder, endpoint) = try await startSeeder(fixture)
+        let leecher = TorrentPeer(
+            metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [rude.endpoint, endpoint]))
+        try await leecher.start()
+        try await leecher.waitUntilComplete()
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder + "/get/payload.bin"))) == fixture.data)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !rude.wasClosed.value.withLock({ $0 }) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(rude.wasClosed.value.withLock { $0 }, "the leecher closed the connection that sent message id 99")
+        #expect(try await leecher.progress.peers <= 1, "only the seeder may still be connected")
+        await leecher.stop()
+        await seeder.stop()
+        await rude.server.shutdown(gracePeriod: .zero)
+    }
+}
+
+/// A peer that answers the handshake with a message of an unknown id.
+final class RudePeer: Sendable {
+    let server: Server
+    let wasClosed: ClosedFlag
+    var endpoint: Endpoint { server.localEndpoint }
+
+    final class ClosedFlag: Sendable {
+        let value = Mutex(false)
+    }
+
+    private init(server: Server, wasClosed: ClosedFlag) {
+        self.server = server
+        self.wasClosed = wasClosed
+    }
+
+    static func start(metainfo: Metainfo) async throws -> RudePeer {
+        let flag = ClosedFlag()
+        let server = try await Server.bind(try Endpoint(parsing: "127.0.0.1:0")) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(Handler(metainfo: metainfo, closed: flag))
+            }
+        }
+        return RudePeer(server: server, wasClosed: flag)
+    }
+
+    final class Handler: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let metainfo: Metainfo
+        let closed: ClosedFlag
+        var received = 0
+
+        init(metainfo: Metainfo, closed: ClosedFlag) {
+            self.metainfo = metainfo
+            self.closed = closed
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let before = received
+            received += unwrapInboundIn(data).readableBytes
+            guard before < PeerHandshake.length, received >= PeerHandshake.length else { return }
+            let handshake = PeerHandshake(
+                infoHash: metainfo.infoHash.bytes, peerID: Array("-RU0001-rudeprudeude".utf8), extensionProtocol: false)
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: handshake.bytes + [0, 0, 0, 1, 99])), promise: nil)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            closed.value.withLock { $0 = true }
+        }
+
+        /// The core's servers allow half-closure: the leecher's close arrives as the end of input.
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if case ChannelEvent.inputClosed = event {
+                closed.value.withLock { $0 = true }
+                context.close(promise: nil)
+            }
+        }
     }
 }
 
