@@ -135,7 +135,7 @@ public final class RunningHost: Sendable {
         let tracker = TrackerServer()
         return HostedApplication(
             name: "tracker", transport: .tcp, endpoint: .host(host, port: plan.trackerPort),
-            maximumConnections: tracker.maximumConnections, initializer: tracker.initializer
+            maximumConnections: tracker.maximumConnections, parameters: tracker.parameters, initializer: tracker.initializer
         )
     }
 

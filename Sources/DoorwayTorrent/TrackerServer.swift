@@ -29,7 +29,14 @@ public final class TrackerServer: Sendable {
     public let maximumConnections: Int
     private let clock: @Sendable () -> Double
 
-    public init(limits: TrackerState.Limits = TrackerState.Limits(), maximumConnections: Int = 1024) {
+    /// A connection silent this long is closed, so idle clients cannot hold every slot.
+    public let idleTimeout: Duration
+
+    public init(
+        limits: TrackerState.Limits = TrackerState.Limits(), maximumConnections: Int = 1024,
+        idleTimeout: Duration = .seconds(30)
+    ) {
+        self.idleTimeout = idleTimeout
         state = NIOLockedValueBox(TrackerState(limits: limits))
         self.maximumConnections = maximumConnections
         let origin = ContinuousClock.now
@@ -54,7 +61,13 @@ public final class TrackerServer: Sendable {
         on endpoint: Endpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
         try await Server.bind(
-            endpoint, transport: .tcp, maximumConnections: maximumConnections, group: group, initializer: initializer)
+            endpoint, transport: .tcp, parameters: parameters, maximumConnections: maximumConnections, group: group,
+            initializer: initializer)
+    }
+
+    /// The transport parameters a tracker's listener needs: the idle timeout.
+    public var parameters: TransportParameters {
+        TransportParameters(idleTimeout: idleTimeout)
     }
 
     /// The swarms known now.

@@ -1,6 +1,7 @@
 // The tracker: announce parsing (binary-safe), swarm state, expiry, limits, and the bencoded answers.
 
 import Doorway
+import NIOCore
 import Testing
 
 @testable import DoorwayTorrent
@@ -129,5 +130,22 @@ struct TrackerTests {
     func mappedAddresses() {
         let mapped = TrackerPeer.Address(ipv6: Array(repeating: 0, count: 10) + [0xFF, 0xFF, 198, 51, 100, 9])
         #expect(mapped.isIPv4 && mapped.description == "198.51.100.9")
+    }
+}
+
+@Suite("Tracker connections", .timeLimit(.minutes(1)))
+struct TrackerConnectionTests {
+    @Test("a connection that says nothing is closed after the idle timeout (without it, this test hangs)")
+    func idleConnectionsClose() async throws {
+        let tracker = TrackerServer(idleTimeout: .milliseconds(300))
+        let server = try await tracker.serve(on: try Endpoint(parsing: "127.0.0.1:0"))
+        let connection = try await Client().connect(to: server.localEndpoint)
+        let received = try await connection.exchange { inbound, _ in
+            var count = 0
+            for try await chunk in inbound { count += chunk.readableBytes }
+            return count
+        }
+        #expect(received == 0, "the tracker closed the silent connection without sending anything")
+        await server.shutdown(gracePeriod: .zero)
     }
 }
