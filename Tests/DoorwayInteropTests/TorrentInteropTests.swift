@@ -106,18 +106,23 @@ struct TorrentInteropTests {
                 [door, "torrent", "seed", folder + "/film.torrent", "--data", folder + "/seed/film.bin", "--listen", "\(hosts.a.address):6881"])
             defer { seeder.kill() }
             try await seeder.waitUntilBound(port: 6881)
+            // transmission-cli re-announces slowly: start it once the tracker knows the seed.
+            try await waitForSeeds(1, tracker: "http://\(hosts.a.address):6969/scrape", on: hosts.a)
             let leecher = try hosts.b.start(
                 [transmission, "-g", folder + "/tr-config-b", "-w", folder + "/tr-got", "-p", "51413", folder + "/film.torrent"])
             defer { leecher.kill() }
             try await waitForFile(folder + "/tr-got/film.bin", equalTo: data, timeout: .seconds(90))
             leecher.kill()
-            seeder.kill()
+            // SIGTERM: door's seeder tells the tracker it leaves.
+            seeder.terminate()
+            _ = await seeder.waitForExit(timeout: .seconds(15))
 
             // Now transmission-cli seeds on host A and door downloads on host B.
             let trSeeder = try hosts.a.start(
                 [transmission, "-g", folder + "/tr-config-a", "-w", folder + "/seed", "-p", "51414", folder + "/film.torrent"])
             defer { trSeeder.kill() }
             try await trSeeder.waitUntilBound(port: 51414, timeout: .seconds(60))
+            try await waitForSeeds(1, tracker: "http://\(hosts.a.address):6969/scrape", on: hosts.a)
             let fetched = try await hosts.b.run(
                 [door, "torrent", "get", folder + "/film.torrent", "-o", folder + "/door-got", "--listen", "\(hosts.b.address):6882"],
                 timeout: .seconds(120))
@@ -180,6 +185,17 @@ struct TorrentInteropTests {
             timeout: .seconds(60))
         #expect(plain.exitCode == 0, "\(plain)")
         #expect(!plain.standardErrorText.contains("\r") && plain.standardErrorText.contains("downloading "), "\(plain.standardErrorText.debugDescription)")
+    }
+
+    /// Waits until the tracker's scrape counts `count` seeds (one torrent on that tracker).
+    func waitForSeeds(_ count: Int, tracker scrape: String, on host: NetworkNamespaceHost) async throws {
+        let curl = try requiredExecutable(named: "curl", installHint: peerInstallHint)
+        for _ in 0..<600 {
+            let answer = try await host.run([curl, "-sS", scrape])
+            if answer.standardOutputText.contains("8:completei\(count)e") { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the tracker never counted \(count) seeds")
     }
 
     /// Waits until `path` holds exactly `data` (transmission-cli never exits by itself).
