@@ -233,11 +233,12 @@ final class Swarm {
     }
 
     private func store(_ block: BlockRequest, _ bytes: [UInt8], from link: PeerLink) {
-        var assembly = assemblies[block.piece]
-            ?? PieceAssembly(bytes: [UInt8](repeating: 0, count: metainfo.length(ofPiece: block.piece)))
-        assembly.bytes.replaceSubrange(block.offset..<(block.offset + bytes.count), with: bytes)
-        assembly.senders[block.offset] = Self.identity(link.address, link.peerID)
-        assemblies[block.piece] = assembly
+        if assemblies[block.piece] == nil {
+            assemblies[block.piece] = PieceAssembly(bytes: [UInt8](repeating: 0, count: metainfo.length(ofPiece: block.piece)))
+        }
+        // In place: a copy taken out of the dictionary would make every block copy the whole piece.
+        assemblies[block.piece]!.bytes.replaceSubrange(block.offset..<(block.offset + bytes.count), with: bytes)
+        assemblies[block.piece]!.senders[block.offset] = Self.identity(link.address, link.peerID)
     }
 
     /// Checks a complete piece's SHA-1 off the loop; a good piece is written and announced, a bad one is

@@ -107,8 +107,8 @@ public final class TorrentPeer: Sendable {
     /// Prepares the files, verifies what is already there (`verifying` is told pieces checked so far), starts
     /// waiting for peers, announces to the trackers and connects to the peers they name.
     public func start(verifying: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws {
-        try await threads.runIfActive { [storage] in try storage.prepare() }
-        let have = try await TorrentVerifier.verify(storage: storage, threads: threads, progress: verifying)
+        let fresh = try await threads.runIfActive { [storage] in try storage.prepare() }
+        let have = try await TorrentVerifier.verify(storage: storage, skipping: fresh, threads: threads, progress: verifying)
         let swarm = try await loop.submit { [self] in
             let swarm = Swarm(
                 metainfo: metainfo, storage: storage, have: have, peerID: peerID, loop: loop, storageThreads: threads,

@@ -46,13 +46,19 @@ public final class TorrentStorage: Sendable {
 
     /// Makes the folders and creates missing files at their full length (sparse). Existing files keep their
     /// data; one longer than the torrent says is an error rather than cut.
-    public func prepare() throws(TorrentStorageError) {
+    ///
+    /// - Returns: The files that did not exist (or were empty): they hold no pieces, so there is nothing in
+    ///   them to verify.
+    @discardableResult
+    public func prepare() throws(TorrentStorageError) -> Set<Int> {
+        var fresh = Set<Int>()
         for index in metainfo.files.indices where !metainfo.files[index].isPadding {
             let path = path(ofFile: index)
             try Self.makeParentFolders(of: path)
             let fd = try descriptor(index)
             var status = stat()
             guard fstat(fd, &status) == 0 else { throw TorrentStorageError(errno: errno, doing: "stat", path: path) }
+            if status.st_size == 0 { fresh.insert(index) }
             let length = metainfo.files[index].length
             if Int64(status.st_size) > length {
                 throw TorrentStorageError(
@@ -62,6 +68,7 @@ public final class TorrentStorage: Sendable {
                 throw TorrentStorageError(errno: errno, doing: "allocate \(length) bytes for", path: path)
             }
         }
+        return fresh
     }
 
     /// Whether every file exists with its full length (what seeding needs before verifying).

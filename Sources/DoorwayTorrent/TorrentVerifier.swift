@@ -8,13 +8,17 @@ import NIOPosix
 enum TorrentVerifier {
     /// The pieces present and correct: how seeding starts and how a download resumes. Missing files mean
     /// missing pieces, not an error. `progress` is told pieces checked so far and the total, from any thread.
+    /// Pieces lying wholly in `fresh` files (just created, so empty) are missing without reading them.
     static func verify(
-        storage: TorrentStorage, threads: NIOThreadPool, workers: Int = System.coreCount,
+        storage: TorrentStorage, skipping fresh: Set<Int> = [], threads: NIOThreadPool, workers: Int = System.coreCount,
         progress: @escaping @Sendable (Int, Int) -> Void
     ) async throws -> Bitfield {
-        let results = NIOLockedValueBox(Bitfield(count: storage.metainfo.pieceCount))
-        try await forEachPiece(count: storage.metainfo.pieceCount, threads: threads, workers: workers, progress: progress) {
+        let metainfo = storage.metainfo
+        let results = NIOLockedValueBox(Bitfield(count: metainfo.pieceCount))
+        try await forEachPiece(count: metainfo.pieceCount, threads: threads, workers: workers, progress: progress) {
             piece in
+            let spans = metainfo.fileSpans(ofPiece: piece)
+            if spans.allSatisfy({ fresh.contains($0.file) || metainfo.files[$0.file].isPadding }) { return }
             let good = storage.verify(piece: piece)
             results.withLockedValue { $0[piece] = good }
         }
