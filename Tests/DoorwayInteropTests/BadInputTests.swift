@@ -32,7 +32,8 @@ struct BadInputTests {
     func portInUse(udp: Bool) async throws {
         let (door, port) = (try door(), try unusedPort())
         let flags = udp ? ["-u"] : []
-        let holder = try Subprocess.start([door, "listen"] + flags + ["127.0.0.1:\(port)"])
+        // -k: the holder keeps its port even if a stray connection (another test's peer) reaches it first.
+        let holder = try Subprocess.start([door, "listen"] + (udp ? flags : ["-k"]) + ["127.0.0.1:\(port)"])
         defer { holder.kill() }
         try await holder.waitUntilBound(port: port, transport: udp ? .udp : .tcp)
         let result = try await Subprocess.run([door, "listen"] + flags + ["127.0.0.1:\(port)"], timeout: .seconds(10))
