@@ -131,22 +131,12 @@ enum EncodedWord {
         return (charset, decoded, textEnd + 2)
     }
 
-    /// The Q encoding: like quoted-printable, but `_` stands for a space (RFC 2047 §4.2).
+    /// The Q encoding: quoted-printable where a literal `_` stands for a space (RFC 2047 §4.2). An escaped
+    /// underscore is `=5F`, so mapping the literal ones first cannot touch an escape.
     private static func decodeQ(_ text: ArraySlice<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(text.count)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let byte = text[index]
-            if byte == ASCII.equals, index + 2 < text.endIndex,
-               let high = ASCII.hexValue(text[index + 1]), let low = ASCII.hexValue(text[index + 2]) {
-                output.append(high << 4 | low)
-                index += 3
-            } else {
-                output.append(byte == UInt8(ascii: "_") ? ASCII.space : byte)
-                index += 1
-            }
-        }
+        MIME.decodeQuotedPrintableLine(text.map { $0 == UInt8(ascii: "_") ? ASCII.space : $0 }[...], into: &output)
         return output
     }
 }

@@ -108,10 +108,7 @@ public final class MailServer: Sendable {
         parameters: TransportParameters = TransportParameters(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
-        try await Server.bind(
-            endpoint, transport: .tcp, parameters: parameters,
-            maximumConnections: configuration.maximumConnections, group: group, initializer: pop3Initializer
-        )
+        try await serve(pop3Initializer, on: endpoint, parameters: parameters, group: group)
     }
 
     /// Binds `endpoint` and serves SMTP until the returned server is shut down.
@@ -120,9 +117,17 @@ public final class MailServer: Sendable {
         parameters: TransportParameters = TransportParameters(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
+        try await serve(smtpInitializer, on: endpoint, parameters: parameters, group: group)
+    }
+
+    /// Both protocols take TCP and the same connection cap.
+    private func serve(
+        _ initializer: @escaping Server.Initializer, on endpoint: Endpoint, parameters: TransportParameters,
+        group: any EventLoopGroup
+    ) async throws -> Server {
         try await Server.bind(
             endpoint, transport: .tcp, parameters: parameters,
-            maximumConnections: configuration.maximumConnections, group: group, initializer: smtpInitializer
+            maximumConnections: configuration.maximumConnections, group: group, initializer: initializer
         )
     }
 }

@@ -83,6 +83,8 @@ public struct MailUsers: Sendable {
     /// A hash nobody's password matches, checked for unknown users to spend the same time.
     private static let decoy = PasswordHash(cost: .standard, salt: Array(repeating: 0, count: 16), hash: Array(repeating: 0, count: 32))
 
+    static let maximumFileSize = 16 * 1024 * 1024
+
     struct Entry: Equatable {
         var user: String
         var hash: String
@@ -100,24 +102,14 @@ public struct MailUsers: Sendable {
     }
 
     func entries() throws(MailUsersError) -> [Entry] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return [] }
-            throw MailUsersError(errno: errno, doing: "open", path: path)
+        let bytes: [UInt8]
+        do throws(MailStoreError) {
+            bytes = try Maildrop.read(path, limit: Self.maximumFileSize + 1)
+        } catch {
+            if error.code == ENOENT { return [] }
+            throw MailUsersError(error.description)
         }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw MailUsersError(errno: errno, doing: "read", path: path)
-            }
-            if count == 0 { break }
-            bytes += chunk[0..<count]
-            if bytes.count > 16 * 1024 * 1024 { throw MailUsersError("\(path) is larger than 16 MiB") }
-        }
+        if bytes.count > Self.maximumFileSize { throw MailUsersError("\(path) is larger than 16 MiB") }
         var entries: [Entry] = []
         for (number, line) in bytes.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
             let text = String(decoding: line, as: UTF8.self)
@@ -155,27 +147,13 @@ public struct MailUsers: Sendable {
 
     private func replaceFile(with bytes: [UInt8]) throws(MailUsersError) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw MailUsersError(errno: errno, doing: "create", path: temporary) }
-        var failure: MailUsersError?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = MailUsersError(errno: errno, doing: "write", path: temporary)
-                    return
-                }
-                offset += written
-            }
+        do throws(MailStoreError) {
+            try MaildirStore.writeSynced(bytes, to: temporary, exclusive: false)
+        } catch {
+            throw MailUsersError(error.description)
         }
-        if failure == nil, fsync(fd) != 0 { failure = MailUsersError(errno: errno, doing: "fsync", path: temporary) }
-        close(fd)
-        if failure == nil, rename(temporary, path) != 0 {
-            failure = MailUsersError(errno: errno, doing: "rename into", path: path)
-        }
-        if let failure {
+        if rename(temporary, path) != 0 {
+            let failure = MailUsersError(errno: errno, doing: "rename into", path: path)
             unlink(temporary)
             throw failure
         }

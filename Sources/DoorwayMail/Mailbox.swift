@@ -48,30 +48,32 @@ public struct MailboxReader: Sendable {
         }
         var entries: [MailboxEntry] = []
         for folder in folders {
-            let drop = try Maildrop(folder: store + "/" + folder, countingSizes: false)
-            for entry in drop.entries {
-                let head = try Maildrop.read(store + "/" + folder + "/" + entry.path, limit: Self.headerReadLimit)
-                let message = MailMessage(Self.header(of: head))
-                entries.append(
-                    MailboxEntry(
-                        id: Self.shortID(entry.uniqueID), mailbox: folder, path: folder + "/" + entry.path,
-                        date: message.date ?? "", from: message.from ?? "", subject: message.subject ?? "",
-                        size: Int(Maildrop.fileSize(store + "/" + folder + "/" + entry.path) ?? 0),
-                        seen: entry.isSeen))
+            for entry in try Maildrop(folder: store + "/" + folder, countingSizes: false).entries {
+                entries.append(try summary(of: entry, in: folder))
             }
         }
         return entries
     }
 
-    /// The message whose id (or Maildir unique name) is `id`.
+    /// The message whose id (or Maildir unique name) is `id`. Only that message's header is read.
     public func entry(_ id: String) throws(MailStoreError) -> MailboxEntry? {
         for mailbox in try mailboxes() {
             let drop = try Maildrop(folder: store + "/" + mailbox, countingSizes: false)
             for entry in drop.entries where Self.shortID(entry.uniqueID) == id || entry.uniqueID == id {
-                return try entries(in: mailbox).first { $0.path == mailbox + "/" + entry.path }
+                return try summary(of: entry, in: mailbox)
             }
         }
         return nil
+    }
+
+    /// A message summarised from its header (at most ``headerReadLimit`` bytes of the file are read).
+    private func summary(of entry: Maildrop.Entry, in folder: String) throws(MailStoreError) -> MailboxEntry {
+        let path = store + "/" + folder + "/" + entry.path
+        let message = MailMessage(Self.header(of: try Maildrop.read(path, limit: Self.headerReadLimit)))
+        return MailboxEntry(
+            id: Self.shortID(entry.uniqueID), mailbox: folder, path: folder + "/" + entry.path,
+            date: message.date ?? "", from: message.from ?? "", subject: message.subject ?? "",
+            size: Int(Maildrop.fileSize(path) ?? 0), seen: entry.isSeen)
     }
 
     /// The stored bytes of a message.

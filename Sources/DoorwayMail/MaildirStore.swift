@@ -49,7 +49,7 @@ public final class MaildirStore: Sendable {
         // Dovecot's size fields: POP3 can list a mailbox without reading every message.
         let name = uniqueName() + ",S=\(stored.count),W=\(Maildrop.crlfSize(of: stored))"
         let first = folders[0] + "/tmp/" + name
-        try write(stored, to: first)
+        try Self.writeSynced(stored, to: first, exclusive: true)
         var linked = [first]
         do throws(MailStoreError) {
             for folder in folders.dropFirst() {
@@ -88,8 +88,10 @@ public final class MaildirStore: Sendable {
         return "\(now.tv_sec).M\(now.tv_nsec / 1000)P\(getpid())Q\(sequence).\(hostname)"
     }
 
-    private func write(_ bytes: [UInt8], to path: String) throws(MailStoreError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    /// Writes `bytes` to a new file (`exclusive`: one that must not exist yet; else replacing any) and fsyncs
+    /// it; on failure the file is removed, so no partial file is left behind.
+    static func writeSynced(_ bytes: [UInt8], to path: String, exclusive: Bool) throws(MailStoreError) {
+        let fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw MailStoreError(errno: errno, path: path, doing: "create") }
         var failure: MailStoreError?
         bytes.withUnsafeBytes { raw in

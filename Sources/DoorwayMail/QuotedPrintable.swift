@@ -72,7 +72,7 @@ extension MIME {
         return output
     }
 
-    private static func decodeQuotedPrintableLine(_ line: ArraySlice<UInt8>, into output: inout [UInt8]) {
+    static func decodeQuotedPrintableLine(_ line: ArraySlice<UInt8>, into output: inout [UInt8]) {
         var index = line.startIndex
         while index < line.endIndex {
             let byte = line[index]

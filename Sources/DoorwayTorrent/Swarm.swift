@@ -26,8 +26,6 @@ final class Swarm {
     /// Failed pieces that several peers contributed to: each block's sender and SHA-1, kept until the piece
     /// verifies, when the senders whose blocks differ from the good data are banned (libtorrent's "smart ban").
     private var suspects: [Int: [(offset: Int, sender: String, hash: [UInt8])]] = [:]
-    /// Pieces verified and being written.
-    private var writing = Set<Int>()
     private(set) var banned = Set<String>()
     private(set) var downloadedBytes = 0
     private(set) var uploadedBytes = 0
@@ -68,6 +66,7 @@ final class Swarm {
     /// Succeeds once every piece is verified and written.
     func whenComplete() -> EventLoopFuture<Void> {
         if isComplete { return loop.makeSucceededVoidFuture() }
+        if let failure { return loop.makeFailedFuture(failure) }
         let promise = loop.makePromise(of: Void.self)
         completion.append(promise)
         return promise.futureResult
@@ -247,7 +246,6 @@ final class Swarm {
         guard let assembly = assemblies.removeValue(forKey: piece) else { return }
         let expected = metainfo.pieces[piece]
         let storage = self.storage
-        writing.insert(piece)
         let checked = storageThreads.runIfActive(eventLoop: loop) { () throws -> Bool in
             guard Array(Insecure.SHA1.hash(data: assembly.bytes)) == expected else { return false }
             try storage.write(piece: piece, offset: 0, assembly.bytes)
@@ -260,34 +258,33 @@ final class Swarm {
     }
 
     private func verified(_ piece: Int, _ assembly: PieceAssembly, _ result: Result<Bool, any Error>) {
-            writing.remove(piece)
-            switch result {
-            case .success(true):
-                for suspect in suspects.removeValue(forKey: piece) ?? [] {
-                    let good = assembly.bytes[suspect.offset..<min(suspect.offset + 16 * 1024, assembly.bytes.count)]
-                    if Array(Insecure.SHA1.hash(data: good)) != suspect.hash {
-                        ban(suspect.sender, because: "sent a block of piece \(piece) that differs from the verified data")
-                    }
+        switch result {
+        case .success(true):
+            for suspect in suspects.removeValue(forKey: piece) ?? [] {
+                let good = assembly.bytes[suspect.offset..<min(suspect.offset + picker.blockLength, assembly.bytes.count)]
+                if Array(Insecure.SHA1.hash(data: good)) != suspect.hash {
+                    ban(suspect.sender, because: "sent a block of piece \(piece) that differs from the verified data")
                 }
-                pieceVerified(piece)
-            case .success(false):
-                corruptPieces += 1
-                _ = picker.pieceFailed(piece)
-                let senders = Set(assembly.senders.values)
-                if senders.count == 1, let sender = senders.first {
-                    ban(sender, because: "sent piece \(piece), which fails its SHA-1")
-                } else if suspects[piece] == nil {
-                    suspects[piece] = assembly.senders.map { offset, sender in
-                        let block = assembly.bytes[offset..<min(offset + 16 * 1024, assembly.bytes.count)]
-                        return (offset, sender, Array(Insecure.SHA1.hash(data: block)))
-                    }
-                }
-                fillRequestsForAll()
-            case .failure(let error):
-                log("cannot store piece \(piece): \(error)")
-                _ = picker.pieceFailed(piece)
-                if let error = error as? TorrentStorageError, error.isDiskFull { fail(error) }
             }
+            pieceVerified(piece)
+        case .success(false):
+            corruptPieces += 1
+            picker.pieceFailed(piece)
+            let senders = Set(assembly.senders.values)
+            if senders.count == 1, let sender = senders.first {
+                ban(sender, because: "sent piece \(piece), which fails its SHA-1")
+            } else if suspects[piece] == nil {
+                suspects[piece] = assembly.senders.map { offset, sender in
+                    let block = assembly.bytes[offset..<min(offset + picker.blockLength, assembly.bytes.count)]
+                    return (offset, sender, Array(Insecure.SHA1.hash(data: block)))
+                }
+            }
+            fillRequestsForAll()
+        case .failure(let error):
+            log("cannot store piece \(piece): \(error)")
+            picker.pieceFailed(piece)
+            if let error = error as? TorrentStorageError, error.isDiskFull { fail(error) }
+        }
     }
 
     /// Bans a peer: its connections close, it may not come back, and pieces it helped assemble start over,
@@ -299,11 +296,12 @@ final class Swarm {
         }
         for (piece, assembly) in assemblies where assembly.senders.values.contains(identity) {
             assemblies[piece] = nil
-            _ = picker.pieceFailed(piece)
+            picker.pieceFailed(piece)
         }
     }
 
-    private(set) var failure: (any Error)?
+    /// Why the download cannot go on (a full disk); later waiters get it too.
+    private var failure: (any Error)?
 
     private func fail(_ error: any Error) {
         failure = error
@@ -338,7 +336,7 @@ final class Swarm {
 
     private func serve(_ block: BlockRequest, to link: PeerLink) {
         guard !link.amChoking else { return }
-        guard block.piece < metainfo.pieceCount, have[block.piece], block.length > 0, block.length <= 16 * 1024,
+        guard block.piece < metainfo.pieceCount, have[block.piece], block.length > 0, block.length <= picker.blockLength,
             block.offset >= 0, block.offset + block.length <= metainfo.length(ofPiece: block.piece)
         else {
             drop(link, because: "requested a block we cannot give (\(block))")

@@ -246,7 +246,8 @@ public final class TorrentPeer: Sendable {
                 do {
                     let answer = try await TrackerClient.announce(request, to: tracker, using: http)
                     interval = max(30, min(interval, answer.interval))
-                    try await connectToNew(answer.peers)
+                    // A peer we already have, or ourselves, is dropped after its handshake (same peer id).
+                    for peer in answer.peers { connect(to: peer) }
                 } catch {
                     log("tracker \(tracker): \(error)")
                 }
@@ -271,12 +272,6 @@ public final class TorrentPeer: Sendable {
         await Task {
             for tracker in trackers { _ = try? await TrackerClient.announce(goodbye, to: tracker, using: http) }
         }.value
-    }
-
-    /// Connects to each peer the tracker named; a peer we already have is dropped after its handshake (the
-    /// same peer id), and so are we, when the tracker names us.
-    private func connectToNew(_ peers: [Endpoint]) async throws {
-        for endpoint in peers { connect(to: endpoint) }
     }
 }
 

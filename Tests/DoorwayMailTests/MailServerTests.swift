@@ -3,6 +3,7 @@
 import Doorway
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import DoorwayMail
@@ -76,16 +77,20 @@ struct MailServerTests {
                     #expect(try await two.line()?.hasPrefix("220 ") == true)
                     // The third connects (the listen backlog takes it) but is not served yet.
                     let third = try await Client().connect(to: smtp, framing: .lines())
+                    let greetedEarly = Mutex(false)
                     let greeted = Task {
                         try await third.exchange { inbound, outbound in
                             let three = LineClient(inbound, outbound)
                             let greeting = try await three.line()
+                            greetedEarly.withLock { $0 = true }
                             try await three.send("QUIT")
                             _ = try await three.line()
                             return greeting
                         }
                     }
                     try await Task.sleep(for: .milliseconds(500))
+                    // Without this the test would pass with no cap at all.
+                    #expect(!greetedEarly.withLock { $0 }, "the third client waits while two are served")
                     try await one.send("QUIT")
                     #expect(try await one.line()?.hasPrefix("221 ") == true)
                     #expect(try await one.line() == nil, "the server closed the first connection")
