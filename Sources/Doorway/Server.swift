@@ -40,12 +40,15 @@ public final class Server: Sendable {
 
     /// The listening socket (stream transports) or the bound datagram socket (UDP).
     public let channel: any Channel
+    /// Connections, bytes and errors so far.
+    public let statistics: ServerStatistics
     private let tracker: NIOLoopBound<ConnectionTracker>?
 
     private init(
         transport: Transport, channel: any Channel, parameters: TransportParameters, maximumConnections: Int?,
-        tracker: NIOLoopBound<ConnectionTracker>?, connections: AsyncStream<Connection>
+        tracker: NIOLoopBound<ConnectionTracker>?, connections: AsyncStream<Connection>, statistics: ServerStatistics
     ) {
+        self.statistics = statistics
         self.transport = transport
         self.channel = channel
         self.localEndpoint = channel.localAddress.map(Endpoint.init) ?? .unix(path: "")
@@ -62,6 +65,7 @@ public final class Server: Sendable {
     ///   - transport: `.tcp` or `.udp` for host endpoints; a `unix:` endpoint always uses `.unix`.
     ///   - parameters: validated for the transport before anything is bound.
     ///   - maximumConnections: at most this many connections at once; further ones wait to be accepted.
+    ///   - service: the name that labels this server's metrics (see ``ServerStatistics``); `nil` for none.
     ///   - initializer: adds the application's handlers; runs on the connection's event loop.
     /// - Throws: ``ParameterError`` or ``SocketError`` with a message that names the fix.
     public static func bind(
@@ -69,12 +73,13 @@ public final class Server: Sendable {
         transport: Transport = .tcp,
         parameters: TransportParameters = TransportParameters(),
         maximumConnections: Int? = nil,
+        service: String? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         initializer: @escaping Initializer
     ) async throws -> Server {
         try await bind(
             endpoint, transport: transport, parameters: parameters, maximumConnections: maximumConnections,
-            group: group, connections: AsyncStream { $0.finish() }, initializer: initializer
+            service: service, group: group, connections: AsyncStream { $0.finish() }, initializer: initializer
         )
     }
 
@@ -87,6 +92,7 @@ public final class Server: Sendable {
         framing: Framing,
         parameters: TransportParameters = TransportParameters(),
         maximumConnections: Int? = nil,
+        service: String? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
         try framing.validate()
@@ -98,7 +104,7 @@ public final class Server: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Connection.self)
         let server = try await bind(
             endpoint, transport: transport, parameters: parameters, maximumConnections: maximumConnections,
-            group: group, connections: stream
+            service: service, group: group, connections: stream
         ) { channel in
             channel.eventLoop.makeCompletedFuture {
                 let connection = try Connection(wrapping: channel, transport: transport, framing: framing, parameters: parameters)
@@ -119,11 +125,13 @@ public final class Server: Sendable {
         transport requested: Transport,
         parameters: TransportParameters,
         maximumConnections: Int?,
+        service: String?,
         group: any EventLoopGroup,
         connections: AsyncStream<Connection>,
         initializer: @escaping Initializer
     ) async throws -> Server {
         let transport = Self.transport(requested, for: endpoint)
+        let statistics = ServerStatistics(service: service, transport: transport)
         if case .unix = endpoint, requested == .udp {
             throw SocketError(.unsupported, endpoint: endpoint, reason: "Unix datagram sockets are not supported; drop --udp")
         }
@@ -142,12 +150,15 @@ public final class Server: Sendable {
                     let channel = try await DatagramBootstrap(group: group)
                         .channelInitializer { channel in
                             parameters.channelOptions(for: .udp, role: .initiating).applyAllChannelOptions(to: channel)
+                                .flatMapThrowing {
+                                    try channel.pipeline.syncOperations.addHandler(DatagramTrafficCounter(statistics))
+                                }
                                 .flatMap { initializer(channel) }
                         }
                         .bind(to: address).get()
                     return Server(
                         transport: .udp, channel: channel, parameters: parameters, maximumConnections: nil,
-                        tracker: nil, connections: connections
+                        tracker: nil, connections: connections, statistics: statistics
                     )
                 }
                 let loop = group.next()
@@ -165,6 +176,7 @@ public final class Server: Sendable {
                     .childChannelInitializer { channel in
                         parameters.channelOptions(for: transport, role: .accepted).applyAllChannelOptions(to: channel)
                             .flatMapThrowing {
+                                try channel.pipeline.syncOperations.addHandler(StreamTrafficCounter(statistics))
                                 if let idle = parameters.idleTimeout {
                                     try channel.pipeline.syncOperations.addHandlers(IdleTimeout.handlers(idle))
                                 }
@@ -179,7 +191,8 @@ public final class Server: Sendable {
                 }
                 return Server(
                     transport: transport, channel: channel, parameters: parameters,
-                    maximumConnections: maximumConnections, tracker: tracker, connections: connections
+                    maximumConnections: maximumConnections, tracker: tracker, connections: connections,
+                    statistics: statistics
                 )
             } catch {
                 lastError = error

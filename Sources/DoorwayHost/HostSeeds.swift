@@ -26,15 +26,15 @@ public struct HostSeeds: Sendable {
     /// Torrents skipped, and why (data missing or wrong).
     public var skipped: [(torrent: String, reason: String)]
 
-    /// Verifies and starts a seed for each usable torrent in `dataFolder/torrents` (made if missing).
+    /// Verifies and starts a seed for each usable torrent in `folder` (made if missing), the first one
+    /// listening on `first`, each next one on the port after.
     public static func start(
-        dataFolder: String, bindingTo host: Host, plan: PortPlan, log: @escaping @Sendable (String) -> Void = { _ in }
+        folder: String, first: Endpoint, log: @escaping @Sendable (String) -> Void = { _ in }
     ) async -> HostSeeds {
-        let folder = dataFolder + "/torrents"
-        _ = mkdir(dataFolder, 0o755)
         _ = mkdir(folder, 0o755)
         var result = HostSeeds(seeds: [], skipped: [])
-        var port = plan.firstSeedPort.rawValue
+        let host = first.host ?? .any
+        var port = first.port?.rawValue ?? 6881
         for name in torrentFiles(in: folder) {
             let path = folder + "/" + name
             let metainfo: Metainfo
@@ -60,7 +60,7 @@ public struct HostSeeds: Sendable {
                     continue
                 }
                 result.seeds.append(Seed(torrent: name, peer: peer, endpoint: await peer.listenEndpoint ?? configuration.listen))
-                port += 1
+                if port != 0 { port += 1 }
             } catch {
                 await peer.stop()
                 result.skipped.append((name, "\(error)"))

@@ -1,6 +1,7 @@
 // The page a new host's Web server shows first: what this host runs, and how to reach each service.
 
-import DoorwayServices
+import Doorway
+
 
 #if canImport(Glibc)
 import Glibc
@@ -10,11 +11,11 @@ import Musl
 
 enum WelcomePage {
     /// Makes `folder` (and its parents) with an `index.html`, unless the folder already exists.
-    static func create(in folder: String, plan: PortPlan) throws {
+    static func create(in folder: String, host: HostConfiguration) throws {
         var status = stat()
         if stat(folder, &status) == 0 { return }
         try makeFolders(folder)
-        let page = html(plan: plan)
+        let page = html(host: host)
         let path = folder + "/index.html"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw HostError("cannot create \(path): \(String(cString: strerror(errno)))") }
@@ -24,15 +25,23 @@ enum WelcomePage {
         guard written == page.utf8.count else { throw HostError("cannot write \(path): \(String(cString: strerror(errno)))") }
     }
 
-    static func html(plan: PortPlan) -> String {
-        var rows = "<tr><td>web</td><td>TCP</td><td>\(plan.webPort)</td><td>this page: <code>door get http://HOST:\(plan.webPort)/</code></td></tr>\n"
-        rows += "<tr><td>smtp</td><td>TCP</td><td>\(plan.smtpPort)</td><td>mail, stored in <code>mail/</code>: <code>swaks --server HOST:\(plan.smtpPort) --to you@example.test</code></td></tr>\n"
-        rows += "<tr><td>pop3</td><td>TCP</td><td>\(plan.pop3Port)</td><td>mailboxes, for users of <code>door mail user add</code></td></tr>\n"
-        rows += "<tr><td>tracker</td><td>TCP</td><td>\(plan.trackerPort)</td><td>BitTorrent: <code>http://HOST:\(plan.trackerPort)/announce</code></td></tr>\n"
-        rows += "<tr><td>seed</td><td>TCP</td><td>\(plan.firstSeedPort)…</td><td>seeds each torrent in <code>torrents/</code> whose data lies beside it</td></tr>\n"
-        for service in SimpleService.allCases {
-            let port = plan.port(for: service)
-            rows += "<tr><td>\(service.rawValue)</td><td>TCP, UDP</td><td>\(port)</td><td><code>door connect HOST:\(port)</code></td></tr>\n"
+    static func html(host: HostConfiguration) -> String {
+        var rows = ""
+        for service in host.services {
+            let ports = service.listen.map { $0.port.map { "\($0)" } ?? $0.description }.joined(separator: ", ")
+            let transports = service.transports.map { $0.rawValue.uppercased() }.joined(separator: ", ")
+            let port = service.listen.first?.port.map { "\($0)" } ?? "PORT"
+            let hint: String =
+                switch service.kind {
+                case .web: "this page: <code>door get http://HOST:\(port)/</code>"
+                case .smtp: "mail, stored in <code>mail/</code>: <code>swaks --server HOST:\(port) --to you@example.test</code>"
+                case .pop3: "mailboxes, for users of <code>door mail user add</code>"
+                case .tracker: "BitTorrent: <code>http://HOST:\(port)/announce</code>"
+                case .seed: "seeds each torrent in <code>torrents/</code> whose data lies beside it, from this port up"
+                case .exec: "a program per connection: <code>door connect HOST:\(port)</code>"
+                default: "<code>door connect HOST:\(port)</code>"
+                }
+            rows += "<tr><td>\(escaped(service.name))</td><td>\(transports)</td><td>\(ports)</td><td>\(hint)</td></tr>\n"
         }
         return """
             <!doctype html>
@@ -53,6 +62,19 @@ enum WelcomePage {
             </html>
 
             """
+    }
+
+    private static func escaped(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            default: result.append(character)
+            }
+        }
+        return result
     }
 
     private static func makeFolders(_ path: String) throws {

@@ -53,9 +53,16 @@ public final class MailServer: Sendable {
     public let store: MaildirStore
     private let storage: NIOThreadPool
     private let pop3: POP3Context
+    private let metrics: MailMetrics
 
-    public init(configuration: Configuration) throws(MailStoreError) {
+    /// Opens the store and starts its storage threads.
+    ///
+    /// - Parameters:
+    ///   - configuration: the store, both protocols' settings and the limits.
+    ///   - service: the name that labels the `door_mail_messages_total` metric.
+    public init(configuration: Configuration, service: String = "smtp") throws(MailStoreError) {
         self.configuration = configuration
+        metrics = MailMetrics(service: service)
         store = try MaildirStore(root: configuration.maildir)
         storage = NIOThreadPool(numberOfThreads: max(1, configuration.storageThreads))
         storage.start()
@@ -84,7 +91,7 @@ public final class MailServer: Sendable {
                     SMTPConnectionHandler(
                         session: session, store: store, storage: storage,
                         commandTimeout: TimeAmount(configuration.commandTimeout),
-                        dataTimeout: TimeAmount(configuration.dataTimeout)
+                        dataTimeout: TimeAmount(configuration.dataTimeout), metrics: metrics
                     )
                 )
             }

@@ -19,11 +19,13 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
     private let dataTimeout: TimeAmount
     private var timer: Scheduled<Void>?
     private var closing = false
+    private let metrics: MailMetrics
 
     init(
         session: SMTPSession, store: MaildirStore, storage: NIOThreadPool, commandTimeout: TimeAmount,
-        dataTimeout: TimeAmount
+        dataTimeout: TimeAmount, metrics: MailMetrics
     ) {
+        self.metrics = metrics
         self.session = session
         self.store = store
         self.storage = storage
@@ -98,6 +100,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
             case .failure(let error as MailStoreError): outcome = .failed(temporary: true, reason: error.description)
             case .failure(let error): outcome = .failed(temporary: true, reason: "\(error)")
             }
+            handler.metrics.record(outcome)
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
             handler.perform(handler.session.deliveryFinished(outcome), context: context)
         }

@@ -32,6 +32,7 @@ final class Swarm {
     private(set) var corruptPieces = 0
     private var completion: [EventLoopPromise<Void>] = []
     private var tickCount = 0
+    private let metrics: TorrentMetrics
 
     struct PieceAssembly {
         var bytes: [UInt8]
@@ -50,6 +51,7 @@ final class Swarm {
         self.configuration = configuration
         self.log = log
         self.have = have
+        metrics = TorrentMetrics(infoHash: metainfo.infoHash)
         handshake = PeerHandshake(infoHash: metainfo.infoHash.bytes, peerID: peerID, extensionProtocol: true)
         var generator = SystemRandomNumberGenerator()
         picker = PiecePicker(
@@ -266,9 +268,11 @@ final class Swarm {
                     ban(suspect.sender, because: "sent a block of piece \(piece) that differs from the verified data")
                 }
             }
+            metrics.pieceVerified()
             pieceVerified(piece)
         case .success(false):
             corruptPieces += 1
+            metrics.pieceFailed()
             picker.pieceFailed(piece)
             let senders = Set(assembly.senders.values)
             if senders.count == 1, let sender = senders.first {
@@ -291,6 +295,7 @@ final class Swarm {
     /// since its blocks in them cannot be trusted.
     private func ban(_ identity: String, because reason: String) {
         guard banned.insert(identity).inserted else { return }
+        metrics.peerBanned()
         for link in links.values where Self.identity(link.address, link.peerID) == identity {
             drop(link, because: "\(reason); banned")
         }

@@ -125,6 +125,7 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
                 }
             }
         }
+        server.requestMetrics.record(status: Int(response.status.code))
         server.accessLog?.record(
             CombinedLogLine.format(
                 remoteAddress: context.channel.remoteAddress?.ipAddress ?? "-", time: ResponseDate.nowSeconds,

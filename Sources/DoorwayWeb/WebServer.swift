@@ -25,11 +25,15 @@ public final class WebServer: Sendable {
     let root: SiteRoot
     let cache: ContentCache
     let accessLog: AccessLog?
+    let requestMetrics: RequestMetrics
 
     /// Opens the root folder and the access log.
     ///
+    /// - Parameters:
+    ///   - configuration: the folder, policy, limits and log.
+    ///   - service: the name that labels the `door_http_requests_total` metric.
     /// - Throws: ``WebServerError`` when the root is not a readable folder or the log cannot be opened.
-    public init(configuration: Configuration) throws {
+    public init(configuration: Configuration, service: String = "web") throws {
         try configuration.limits.validate()
         self.configuration = configuration
         self.root = try SiteRoot(path: configuration.root, policy: configuration.policy)
@@ -37,6 +41,7 @@ public final class WebServer: Sendable {
             capacity: configuration.limits.cacheCapacity, entryLimit: configuration.limits.cacheEntryLimit
         )
         self.accessLog = try configuration.accessLog.map(AccessLog.init(destination:))
+        self.requestMetrics = RequestMetrics(service: service)
     }
 
     /// Installs the HTTP codec and the file responder in a new connection's pipeline.

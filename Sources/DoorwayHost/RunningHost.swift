@@ -1,0 +1,194 @@
+// One host's configured services, running: started together, reported on, reloaded and stopped.
+
+import Doorway
+import DoorwayMail
+import DoorwayTorrent
+import Synchronization
+
+/// The services of one host, started from a ``HostConfiguration``.
+///
+/// ```swift
+/// let host = try await RunningHost.start(HostConfiguration.defaults(plan: .current))
+/// print(await host.table)
+/// await host.reload(try HostConfiguration.load(file: "door.toml", plan: .current))
+/// await host.shutdown(gracePeriod: .seconds(5))
+/// ```
+///
+/// Each service binds every endpoint it lists, over each of its transports. A service that cannot start
+/// stops the whole start (the ones already bound are closed again) unless `keepGoing` is set, when it is
+/// reported as failed and the others run.
+public actor RunningHost: HostStatusSource {
+    public private(set) var configuration: HostConfiguration
+    private var started: [StartedService]
+    private var admin: StartedService?
+    private let store = Mutex<String?>(nil)
+    private let boundAdmin = Mutex<Endpoint?>(nil)
+    private let metrics: @Sendable () -> String
+    private let log: @Sendable (String) -> Void
+
+    private init(
+        configuration: HostConfiguration, started: [StartedService], admin: StartedService?,
+        metrics: @escaping @Sendable () -> String, log: @escaping @Sendable (String) -> Void
+    ) {
+        self.configuration = configuration
+        self.started = started
+        self.admin = admin
+        self.metrics = metrics
+        self.log = log
+        store.withLock { $0 = Self.mailStore(of: configuration) }
+    }
+
+    /// Starts every service of `configuration`, and the admin endpoint unless `admin` is false.
+    ///
+    /// - Parameters:
+    ///   - keepGoing: a service that cannot start is reported as failed instead of stopping the start.
+    ///   - metrics: the Prometheus text of every metric, for `/metrics`.
+    ///   - log: where the services report what happens (a seed's peers, a torrent that cannot be seeded).
+    /// - Throws: ``HostError`` naming the service, its endpoint and the fix, when one cannot start and
+    ///   `keepGoing` is false; nothing is left running then.
+    public static func start(
+        _ configuration: HostConfiguration, keepGoing: Bool = false, admin: Bool = true,
+        metrics: @escaping @Sendable () -> String = { "" }, log: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws(HostError) -> RunningHost {
+        var started: [StartedService] = []
+        for service in configuration.services {
+            let launched = await StartedService.launch(service, in: configuration, log: log)
+            if let problem = launched.problem, !keepGoing {
+                for service in started { await service.stop(gracePeriod: .zero) }
+                throw HostError("cannot start \(service.name): \(problem); free the port, change the configuration, or run with --keep-going")
+            }
+            started.append(launched)
+        }
+        let host = RunningHost(configuration: configuration, started: started, admin: nil, metrics: metrics, log: log)
+        guard admin else { return host }
+        let adminService = await StartedService.launchAdmin(configuration.admin, source: host)
+        if let problem = adminService.problem, !keepGoing {
+            for service in started { await service.stop(gracePeriod: .zero) }
+            throw HostError("cannot start the admin endpoint: \(problem); set [admin] listen to a free port, or run with --keep-going")
+        }
+        await host.attach(admin: adminService)
+        return host
+    }
+
+    private func attach(admin: StartedService) {
+        self.admin = admin
+        boundAdmin.withLock { $0 = admin.servers.first?.localEndpoint }
+    }
+
+    /// What changed between the running configuration and a new one, and what became of it.
+    public struct Reload: Sendable {
+        public var started: [String] = []
+        public var stopped: [String] = []
+        public var restarted: [String] = []
+        public var unchanged: [String] = []
+        /// Services of the new configuration that could not start, and why.
+        public var failed: [(name: String, problem: String)] = []
+    }
+
+    /// Moves to `new`: services that are gone stop, new ones start, changed ones restart, and unchanged ones
+    /// keep running with their connections. The data folder and the admin endpoint keep their first values.
+    @discardableResult
+    public func reload(_ new: HostConfiguration, gracePeriod: Duration = .seconds(5)) async -> Reload {
+        var report = Reload()
+        let old = Dictionary(started.map { ($0.configuration.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let kept = Set(new.services.map(\.name))
+        for service in started where !kept.contains(service.configuration.name) {
+            await service.stop(gracePeriod: gracePeriod)
+            report.stopped.append(service.configuration.name)
+        }
+        var next: [StartedService] = []
+        for service in new.services {
+            if let running = old[service.name], running.configuration == service, running.problem == nil {
+                next.append(running)
+                report.unchanged.append(service.name)
+                continue
+            }
+            if let running = old[service.name] {
+                await running.stop(gracePeriod: gracePeriod)
+                report.restarted.append(service.name)
+            } else {
+                report.started.append(service.name)
+            }
+            var resolved = new
+            resolved.dataFolder = configuration.dataFolder
+            let launched = await StartedService.launch(service, in: resolved, log: log)
+            if let problem = launched.problem { report.failed.append((service.name, problem)) }
+            next.append(launched)
+        }
+        started = next
+        let dataFolder = configuration.dataFolder
+        let admin = configuration.admin
+        configuration = new
+        configuration.dataFolder = dataFolder
+        configuration.admin = admin
+        let store = Self.mailStore(of: configuration)
+        self.store.withLock { $0 = store }
+        return report
+    }
+
+    /// Stops every service, giving in-flight connections `gracePeriod` to finish.
+    public func shutdown(gracePeriod: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            for service in started + (admin.map { [$0] } ?? []) {
+                group.addTask { await service.stop(gracePeriod: gracePeriod) }
+            }
+        }
+        started = []
+    }
+
+    // MARK: - What it reports
+
+    public func services() async -> [ServiceStatus] {
+        var statuses: [ServiceStatus] = []
+        for service in started + (admin.map { [$0] } ?? []) {
+            statuses += await service.statuses()
+        }
+        return statuses
+    }
+
+    public func torrents() async -> [TorrentStatus] {
+        var torrents: [TorrentStatus] = []
+        for service in started {
+            torrents += await service.torrentStatuses()
+        }
+        return torrents
+    }
+
+    public nonisolated var mailStore: String? { store.withLock { $0 } }
+
+    public nonisolated func metricsText() -> String { metrics() }
+
+    /// The admin endpoint as bound, when it runs.
+    public nonisolated var adminEndpoint: Endpoint? { boundAdmin.withLock { $0 } }
+
+    /// A table of service, kind, transport, endpoint and state, one row per endpoint and transport.
+    public func table() async -> String {
+        let rows = await services().map { status in
+            [status.name, status.kind, status.transport, status.endpoint, status.problem.map { "failed: \($0)" } ?? status.state]
+        }
+        return ServiceTable.render(header: ["SERVICE", "KIND", "TRANSPORT", "ENDPOINT", "STATE"], rows: rows)
+    }
+
+    private static func mailStore(of configuration: HostConfiguration) -> String? {
+        configuration.services.lazy.compactMap { service in service.mailStore(in: configuration.dataFolder) }.first
+    }
+}
+
+/// Text tables whose columns line up, as `door serve` and `door status` print them.
+public enum ServiceTable {
+    public static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max()! }
+        return all.map { row in
+            row.indices.map { column in
+                column == row.count - 1 ? row[column] : row[column].padding(toLength: widths[column] + 2)
+            }.joined()
+        }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+}
