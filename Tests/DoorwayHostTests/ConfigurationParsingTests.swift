@@ -151,7 +151,7 @@ struct ParsingTests {
         let plain = try #require(parseConfiguration("[[service]]\nkind = \"tracker\"\n").services.first)
         #expect(
             plain.settings
-                == .tracker(.init(interval: .seconds(1800), maximumTorrents: 1000, maximumPeers: 1000)))
+                == .tracker(.init(interval: .seconds(1800), maximumTorrents: 100_000, maximumPeers: 10_000)))
     }
 
     @Test func seedKeys() throws {

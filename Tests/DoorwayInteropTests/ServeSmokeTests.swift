@@ -24,12 +24,14 @@ struct ServeSmokeTests {
              "-o", data + "/torrents/shared.torrent"],
             timeout: .seconds(60))
         #expect(created.exitCode == 0, "\(created)")
-        let serve = try Subprocess.start([door, "serve", "--data", data])
+        // The admin endpoint on a port of its own, so it does not take 8099 from anyone else.
+        let admin = try unusedPort()
+        let serve = try Subprocess.start([door, "serve", "--data", data, "--admin", "127.0.0.1:\(admin)"])
         defer {
             serve.kill()
             _ = try? FileManager.default.removeItem(atPath: data)
         }
-        // A port another program holds makes door serve exit with `door: cannot listen on …`: the error shows
+        // A port another program holds makes door serve exit with `door: cannot start NAME: …`: the error shows
         // that output.
         for (service, wellKnown) in [
             ("echo", UInt16(7)), ("discard", 9), ("daytime", 13), ("qotd", 17), ("chargen", 19), ("time", 37),
@@ -99,20 +101,45 @@ struct ServeSmokeTests {
         let udpDaytime = try await Subprocess.run([nc, "-u", "-w", "1", "127.0.0.1", "\(port(13))"], input: "\n")
         expectOneLine(udpDaytime)
 
+        // door status reads the running services from the admin endpoint.
+        let status = try await Subprocess.run([door, "status", "--admin", "127.0.0.1:\(admin)"])
+        #expect(status.exitCode == 0, "\(status)")
+        let listed = serveTableRows(status.standardOutputText)
+        for service in ["web", "smtp", "pop3", "tracker", "seed", "echo", "discard", "daytime", "qotd", "chargen", "time"] {
+            #expect(
+                listed.contains { $0.service == service && $0.kind == service && $0.state == "running" },
+                "door status has no running \(service): \(status)")
+        }
+        #expect(listed.contains(ServeTableRow("admin", "admin", "tcp", "127.0.0.1:\(admin)", "running")), "\(status)")
+
+        // Prometheus metrics count the echo exchange above.
+        let metrics = try await Subprocess.run([curl, "-sS", "-f", "http://127.0.0.1:\(admin)/metrics"])
+        #expect(metrics.exitCode == 0, "\(metrics)")
+        let echoConnections = metrics.standardOutputText.split(separator: "\n").lazy.compactMap { line in
+            let prefix = "door_connections_total{service=\"echo\",transport=\"tcp\"} "
+            return line.hasPrefix(prefix) ? Double(line.dropFirst(prefix.count)) : nil
+        }.first
+        #expect((echoConnections ?? 0) >= 1, "no echo TCP connection counted in /metrics: \(metrics)")
+
         serve.terminate()
         let ended = await serve.waitForExit(timeout: .seconds(15))
         #expect(ended.exitCode == 0, "door serve should exit 0 on SIGTERM: \(ended)")
-        #expect(ended.standardOutputText.contains("web      tcp        [::]:\(webPort)"), "\(ended)")
-        #expect(ended.standardOutputText.contains("smtp     tcp        [::]:\(smtpPort)"), "\(ended)")
-        #expect(ended.standardOutputText.contains("pop3     tcp        [::]:\(pop3Port)"), "\(ended)")
-        #expect(ended.standardOutputText.contains("tracker  tcp        [::]:6969"), "\(ended)")
-        #expect(ended.standardOutputText.contains("seed     tcp        [::]:6881  shared.torrent"), "\(ended)")
+        let table = serveTableRows(ended.standardOutputText)
+        for (service, endpoint) in [
+            ("web", "[::]:\(webPort)"), ("smtp", "[::]:\(smtpPort)"), ("pop3", "[::]:\(pop3Port)"),
+            ("tracker", "[::]:6969"), ("seed", "[::]:6881"),
+        ] {
+            #expect(
+                table.contains(ServeTableRow(service, service, "tcp", endpoint, "running")),
+                "no table row `\(service)  \(service)  tcp  \(endpoint)  running`: \(ended)")
+        }
+        #expect(table.contains(ServeTableRow("admin", "admin", "tcp", "127.0.0.1:\(admin)", "running")), "\(ended)")
+        #expect(ended.standardOutputText.contains("dashboard: http://127.0.0.1:\(admin)/_door/"), "\(ended)")
         for service in ["echo", "discard", "daytime", "qotd", "chargen", "time"] {
             for transport in ["tcp", "udp"] {
-                let row = ended.standardOutputText.split(separator: "\n").contains { line in
-                    let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                    return fields.count == 3 && fields[0] == service && fields[1] == transport
-                        && fields[2].hasSuffix(":\(port(wellKnownPort(service)))")
+                let row = table.contains { row in
+                    row.service == service && row.kind == service && row.transport == transport
+                        && row.endpoint.hasSuffix(":\(port(wellKnownPort(service)))") && row.state == "running"
                 }
                 #expect(row, "no table row for \(service) over \(transport): \(ended)")
             }

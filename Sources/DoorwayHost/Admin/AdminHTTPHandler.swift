@@ -14,9 +14,13 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case receiving(HTTPRequestHead, bodyBytes: Int)
         /// Waiting for a task's answer; the pipelining handler holds further requests meanwhile.
         case answering
-        /// A body was too large: the 413 is sent and the connection is closing, so the rest is ignored.
-        case refused
+        /// A body was too large: the 413 is on its way. The rest of the body is read and dropped before closing,
+        /// because closing with unread bytes makes the kernel send a reset that can destroy the 413 in flight.
+        case refused(sent: EventLoopFuture<Void>, discarded: Int)
     }
+
+    /// Of a refused body, at most this much more is read before the connection is closed regardless.
+    static let refusedBodyDrainLimit = 256 * 1024
 
     private let admin: AdminServer
     private var state = State.idle
@@ -41,16 +45,30 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 state = .receiving(head, bodyBytes: 0)
             }
         case .body(let chunk):
-            guard case .receiving(let head, let received) = state else { return }
-            let total = received + chunk.readableBytes
-            if total > AdminServer.maximumRequestBodySize {
-                refuseBody(head, context: context)
-            } else {
-                state = .receiving(head, bodyBytes: total)
+            switch state {
+            case .receiving(let head, let received):
+                let total = received + chunk.readableBytes
+                if total > AdminServer.maximumRequestBodySize {
+                    refuseBody(head, context: context)
+                } else {
+                    state = .receiving(head, bodyBytes: total)
+                }
+            case .refused(let sent, let discarded):
+                let total = discarded + chunk.readableBytes
+                state = .refused(sent: sent, discarded: total)
+                if total > Self.refusedBodyDrainLimit { closeAfter(sent, context: context) }
+            case .idle, .answering:
+                break
             }
         case .end:
-            guard case .receiving(let head, _) = state else { return }
-            answer(head, context: context)
+            switch state {
+            case .receiving(let head, _):
+                answer(head, context: context)
+            case .refused(let sent, _):
+                closeAfter(sent, context: context)
+            case .idle, .answering:
+                break
+            }
         }
     }
 
@@ -79,11 +97,21 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let response = AdminResponse.error(
             .payloadTooLarge,
             "the admin endpoint takes no request bodies (at most \(AdminServer.maximumRequestBodySize) bytes)")
-        write(response, for: head, closing: true, context: context)
-        state = .refused
+        let sent = write(response, for: head, closing: true, context: context)
+        state = .refused(sent: sent, discarded: 0)
     }
 
-    private func write(_ response: AdminResponse, for head: HTTPRequestHead, closing: Bool, context: ChannelHandlerContext) {
+    private func closeAfter(_ sent: EventLoopFuture<Void>, context: ChannelHandlerContext) {
+        let bound = context.loopBound
+        sent.whenComplete { _ in bound.value.close(promise: nil) }
+    }
+
+    /// Writes the response; unless `closing` (the caller closes later), closes the connection after it when the
+    /// request did not ask to keep it.
+    @discardableResult
+    private func write(
+        _ response: AdminResponse, for head: HTTPRequestHead, closing: Bool, context: ChannelHandlerContext
+    ) -> EventLoopFuture<Void> {
         state = .idle
         let keepAlive = head.isKeepAlive && !closing
         var headers = response.headers
@@ -99,9 +127,9 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
         }
         let sent = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let bound = context.loopBound
-            sent.whenComplete { _ in bound.value.close(promise: nil) }
+        if !keepAlive && !closing {
+            closeAfter(sent, context: context)
         }
+        return sent
     }
 }

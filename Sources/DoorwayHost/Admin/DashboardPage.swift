@@ -224,8 +224,8 @@ enum DashboardPage {
           const box = document.getElementById('message-html-box');
           box.replaceChildren();
           if (detail.html) {
-            // No allow-scripts, no allow-same-origin: the mail's HTML gets a unique origin and cannot run code;
-            // the server adds a sandbox CSP of its own in case the frame is opened directly.
+            // An empty sandbox grants nothing: the mail's HTML gets a unique origin and cannot run code; the
+            // server adds a sandbox CSP of its own in case the frame's address is opened directly.
             const frame = document.createElement('iframe');
             frame.id = 'message-html';
             frame.setAttribute('sandbox', '');
