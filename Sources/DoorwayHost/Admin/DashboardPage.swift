@@ -149,7 +149,10 @@ enum DashboardPage {
         }
 
         function renderServices(services) {
-          syncRows(document.getElementById('services'), services, (s) => s.name, 'data-service', (row, s) => {
+          // One row per endpoint and transport: a service may listen on several (echo over TCP and UDP).
+          syncRows(document.getElementById('services'), services, (s) => s.name + ' ' + s.transport + ' ' + s.endpoint,
+            'data-key', (row, s) => {
+            row.setAttribute('data-service', s.name);
             row.title = s.problem || '';
             setCells(row, [s.name, s.kind, s.transport, s.endpoint, [s.state, 'state-' + s.state],
               [s.activeConnections, 'number'], [s.totalConnections, 'number'], [byteCount(s.bytesIn), 'number'],
