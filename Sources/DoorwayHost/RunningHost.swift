@@ -83,44 +83,48 @@ public actor RunningHost: HostStatusSource {
         public var unchanged: [String] = []
         /// Services of the new configuration that could not start, and why.
         public var failed: [(name: String, problem: String)] = []
+        /// Settings that changed in the file but keep their running values until a restart: `data`,
+        /// `[admin]`.
+        public var kept: [String] = []
     }
 
     /// Moves to `new`: services that are gone stop, new ones start, changed ones restart, and unchanged ones
-    /// keep running with their connections. The data folder and the admin endpoint keep their first values.
+    /// keep running with their connections. Every service that goes stops before any starts, so two services
+    /// can swap ports. The data folder and the admin endpoint keep their first values (see
+    /// ``Reload/kept``).
     @discardableResult
     public func reload(_ new: HostConfiguration, gracePeriod: Duration = .seconds(5)) async -> Reload {
         var report = Reload()
-        let old = Dictionary(started.map { ($0.configuration.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let kept = Set(new.services.map(\.name))
-        for service in started where !kept.contains(service.configuration.name) {
+        let wanted = Dictionary(new.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var running: [String: StartedService] = [:]
+        for service in started {
+            let name = service.configuration.name
+            if let next = wanted[name], next == service.configuration, service.problem == nil {
+                running[name] = service
+                continue
+            }
             await service.stop(gracePeriod: gracePeriod)
-            report.stopped.append(service.configuration.name)
+            if wanted[name] == nil { report.stopped.append(name) } else { report.restarted.append(name) }
         }
+        var resolved = new
+        resolved.dataFolder = configuration.dataFolder
         var next: [StartedService] = []
         for service in new.services {
-            if let running = old[service.name], running.configuration == service, running.problem == nil {
-                next.append(running)
+            if let kept = running[service.name] {
+                next.append(kept)
                 report.unchanged.append(service.name)
                 continue
             }
-            if let running = old[service.name] {
-                await running.stop(gracePeriod: gracePeriod)
-                report.restarted.append(service.name)
-            } else {
-                report.started.append(service.name)
-            }
-            var resolved = new
-            resolved.dataFolder = configuration.dataFolder
+            if !report.restarted.contains(service.name) { report.started.append(service.name) }
             let launched = await StartedService.launch(service, in: resolved, log: log)
             if let problem = launched.problem { report.failed.append((service.name, problem)) }
             next.append(launched)
         }
         started = next
-        let dataFolder = configuration.dataFolder
-        let admin = configuration.admin
-        configuration = new
-        configuration.dataFolder = dataFolder
-        configuration.admin = admin
+        if new.dataFolder != configuration.dataFolder { report.kept.append("data") }
+        if new.admin != configuration.admin { report.kept.append("[admin]") }
+        resolved.admin = configuration.admin
+        configuration = resolved
         let store = Self.mailStore(of: configuration)
         self.store.withLock { $0 = store }
         return report

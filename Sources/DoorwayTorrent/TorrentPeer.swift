@@ -235,8 +235,10 @@ public final class TorrentPeer: Sendable {
         defer { Task { await http.shutdown() } }
         var event = AnnounceRequest.Event.started
         var reportedComplete = (try? await progress.isComplete) ?? false
+        var failures = 0
         while !Task.isCancelled {
             var interval = 1800
+            var answered = false
             let progress = try? await self.progress
             for tracker in trackers {
                 let request = AnnounceRequest(
@@ -246,13 +248,22 @@ public final class TorrentPeer: Sendable {
                 do {
                     let answer = try await TrackerClient.announce(request, to: tracker, using: http)
                     interval = max(30, min(interval, answer.interval))
+                    answered = true
                     // A peer we already have, or ourselves, is dropped after its handshake (same peer id).
                     for peer in answer.peers { connect(to: peer) }
                 } catch {
                     log("tracker \(tracker): \(error)")
                 }
             }
-            event = .none
+            if answered {
+                failures = 0
+                event = .none
+            } else {
+                // No tracker answered (one starting up beside us, a network still coming up): try again
+                // soon, backing off 10 s, 20 s, 40 s … up to the usual interval, and keep the event.
+                interval = min(interval, 10 << min(failures, 8))
+                failures += 1
+            }
             // Wake early to report completion.
             var waited = 0
             while waited < interval && !Task.isCancelled {

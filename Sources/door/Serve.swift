@@ -95,6 +95,7 @@ struct Serve: AsyncParsableCommand {
             } catch {
                 throw ConfigurationError(file: "the command line", key: "--admin", message: "\(error)", fix: "write --admin 127.0.0.1:8099")
             }
+            try configuration.checkPortConflicts(source: configFile.map { "\($0) with --admin \(admin)" } ?? "--admin \(admin)")
         }
         return configuration
     }
@@ -112,6 +113,9 @@ struct Serve: AsyncParsableCommand {
             parts.append("\(reload.unchanged.count) unchanged")
             printError("door: SIGHUP, configuration reloaded: " + parts.joined(separator: "; "))
             for failure in reload.failed { printError("door: cannot start \(failure.name): \(failure.problem)") }
+            if !reload.kept.isEmpty {
+                printError("door: \(reload.kept.joined(separator: " and ")) changed, but keep their values until door serve restarts")
+            }
             printNow(await host.table())
         case .reloadFailed(let problem):
             printError("door: SIGHUP, configuration not reloaded, the old one goes on: \(problem)")

@@ -100,6 +100,29 @@ struct ServeConfigurationTests {
         #expect(canBind(first, .tcp) && canBind(first, .udp), "discard's port \(first) should still be free")
     }
 
+    @Test("--admin on a service's port is refused like a conflict in the file: exit 2, nothing bound")
+    func adminOptionConflict() async throws {
+        let folder = try ServeFolder()
+        defer { folder.remove() }
+        let (first, shared) = (try unusedPort(), try unusedPort())
+        try folder.write(
+            """
+            data = "\(folder.data)"
+            [[service]]
+            kind = "discard"
+            listen = "127.0.0.1:\(first)"
+            [[service]]
+            kind = "echo"
+            listen = "127.0.0.1:\(shared)"
+            transport = "tcp"
+            """)
+        let result = try await refuse(folder, admin: shared, watching: [first, shared])
+        #expect(result.exitCode == 2, "\(result)")
+        #expect(result.standardErrorText.contains("--admin 127.0.0.1:\(shared)"), "\(result)")
+        #expect(result.standardErrorText.contains("service \"echo\""), "\(result)")
+        #expect(canBind(first, .tcp) && canBind(first, .udp), "discard's port \(first) should still be free")
+    }
+
     @Test("TCP and UDP on one port are two sockets: both services start and answer")
     func tcpAndUDPShareAPort() async throws {
         let (door, nc) = (try door(), try await netcat())
@@ -126,9 +149,12 @@ struct ServeConfigurationTests {
         try await serve.waitUntilBound(port: port, transport: .tcp)
         try await serve.waitUntilBound(port: port, transport: .udp)
         let table = try await serve.waitForOutput(containing: "dashboard:")
-        #expect(serveTableRows(table).contains(ServeTableRow("echo", "echo", "tcp", "127.0.0.1:\(port)", "running")), "\(table)")
         #expect(
-            serveTableRows(table).contains(ServeTableRow("clock", "daytime", "udp", "127.0.0.1:\(port)", "running")), "\(table)")
+            serveTableRows(table).contains(ServeTableRow("echo", "echo", "tcp", "127.0.0.1:\(port)", "running")),
+            "\(table)")
+        #expect(
+            serveTableRows(table).contains(ServeTableRow("clock", "daytime", "udp", "127.0.0.1:\(port)", "running")),
+            "\(table)")
 
         let echoed = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(port)"], input: "over tcp\n")
         #expect(echoed.standardOutputText == "over tcp\n", "\(echoed)")
@@ -248,7 +274,8 @@ struct ServeConfigurationTests {
             transport = "tcp"
             """)
 
-        let refused = try await Subprocess.run([door, "serve", "--config", folder.configuration], timeout: .seconds(20))
+        let refused = try await Subprocess.run(
+            [door, "serve", "--config", folder.configuration], timeout: .seconds(20))
         #expect(refused.exitCode == 1, "\(refused)")
         #expect(refused.standardErrorText.contains("cannot start blocked"), "\(refused)")
         #expect(refused.standardErrorText.contains("--keep-going"), "the error should name the way out: \(refused)")
@@ -266,7 +293,9 @@ struct ServeConfigurationTests {
         let status = try await Subprocess.run([door, "status", "--admin", "127.0.0.1:\(admin)"])
         #expect(status.exitCode == 0, "\(status)")
         let statusRows = serveTableRows(status.standardOutputText)
-        #expect(statusRows.contains(ServeTableRow("blocked", "discard", "tcp", "127.0.0.1:\(held)", "failed:")), "\(status)")
+        #expect(
+            statusRows.contains(ServeTableRow("blocked", "discard", "tcp", "127.0.0.1:\(held)", "failed:")), "\(status)"
+        )
         #expect(statusRows.contains(ServeTableRow("echo", "echo", "tcp", "127.0.0.1:\(echo)", "running")), "\(status)")
         let services = try await statusJSON(door, admin: admin)
         let blocked = services.first { $0.name == "blocked" }
@@ -339,10 +368,12 @@ struct ServeConfigurationTests {
         }
         let second = String(decoding: reprinted, as: UTF8.self).components(separatedBy: "SERVICE")[2]
         #expect(
-            serveTableRows(second).contains(ServeTableRow("daytime", "daytime", "tcp", "127.0.0.1:\(movedDaytime)", "running")),
+            serveTableRows(second).contains(
+                ServeTableRow("daytime", "daytime", "tcp", "127.0.0.1:\(movedDaytime)", "running")),
             "\(serve.summary)")
         #expect(
-            serveTableRows(second).contains(ServeTableRow("discard", "discard", "tcp", "127.0.0.1:\(discard)", "running")),
+            serveTableRows(second).contains(
+                ServeTableRow("discard", "discard", "tcp", "127.0.0.1:\(discard)", "running")),
             "\(serve.summary)")
 
         try client.write("after the reload\n")
@@ -360,7 +391,8 @@ struct ServeConfigurationTests {
         serve.send(signal: SIGHUP)
         try await serve.waitForOutput(
             containing: "door: SIGHUP, configuration not reloaded, the old one goes on", on: .standardError)
-        #expect(serve.standardErrorText.contains(folder.configuration), "the error should name the file: \(serve.summary)")
+        #expect(
+            serve.standardErrorText.contains(folder.configuration), "the error should name the file: \(serve.summary)")
         try client.write("after the broken one\n")
         try await client.waitForOutput(containing: "after the reload\nafter the broken one\n")
         let fresh = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(echo)"], input: "a new connection\n")
@@ -372,6 +404,51 @@ struct ServeConfigurationTests {
         serve.terminate()
         let ended = await serve.waitForExit(timeout: .seconds(15))
         #expect(ended.exitCode == 0, "door serve should exit 0 on SIGTERM: \(ended)")
+    }
+
+    @Test("SIGHUP swapping two services' ports moves both")
+    func reloadSwapsPorts() async throws {
+        let (door, nc) = (try door(), try await netcat())
+        let folder = try ServeFolder()
+        defer { folder.remove() }
+        let (admin, first, second) = (try unusedPort(), try unusedPort(), try unusedPort())
+        func configuration(echo: UInt16, daytime: UInt16) -> String {
+            """
+            data = "\(folder.data)"
+            [admin]
+            listen = "127.0.0.1:\(admin)"
+            [[service]]
+            kind = "echo"
+            listen = "127.0.0.1:\(echo)"
+            transport = "tcp"
+            [[service]]
+            kind = "daytime"
+            listen = "127.0.0.1:\(daytime)"
+            transport = "tcp"
+            """
+        }
+        try folder.write(configuration(echo: first, daytime: second))
+        let serve = try Subprocess.start([door, "serve", "--config", folder.configuration, "--grace", "1"])
+        defer { serve.kill() }
+        try await serve.waitForOutput(containing: "dashboard:")
+
+        try folder.write(configuration(echo: second, daytime: first))
+        serve.send(signal: SIGHUP)
+        try await serve.waitForOutput(containing: "door: SIGHUP, configuration reloaded", on: .standardError)
+        try await serve.waitForOutput(describedAs: "a second table") { output in
+            String(decoding: output, as: UTF8.self).components(separatedBy: "dashboard:")[1].contains("admin")
+        }
+        try await serve.waitUntilBound(port: first, transport: .tcp)
+        let time = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(first)"])
+        #expect(time.standardOutput.count > 6 && time.standardOutputText != "\n", "daytime on its new port: \(time)")
+        // Both services stopped before either started again, so echo could take daytime's old port.
+        #expect(!serve.standardErrorText.contains("cannot start"), "\(serve.summary)")
+        let echoed = try await Subprocess.run([nc, "-N", "-w", "2", "127.0.0.1", "\(second)"], input: "swapped\n")
+        #expect(echoed.standardOutputText == "swapped\n", "echo on its new port: \(echoed)")
+
+        serve.terminate()
+        let ended = await serve.waitForExit(timeout: .seconds(15))
+        #expect(ended.exitCode == 0, "\(ended)")
     }
 
     // MARK: - door status
@@ -421,13 +498,15 @@ struct ServeConfigurationTests {
         let before = try await statusJSON(door, admin: admin)
         #expect(before.count == 4, "\(before)")
         let echoBefore = try #require(before.first { $0.name == "echo" && $0.transport == "tcp" }, "\(before)")
-        #expect(echoBefore.kind == "echo" && echoBefore.endpoint == "127.0.0.1:\(echo)" && echoBefore.state == "running")
+        #expect(
+            echoBefore.kind == "echo" && echoBefore.endpoint == "127.0.0.1:\(echo)" && echoBefore.state == "running")
         let echoed = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(echo)"], input: "count me\n")
         #expect(echoed.standardOutputText == "count me\n", "\(echoed)")
         let after = try await statusJSON(door, admin: admin)
         let echoAfter = try #require(after.first { $0.name == "echo" && $0.transport == "tcp" }, "\(after)")
         #expect(echoAfter.totalConnections >= echoBefore.totalConnections + 1, "\(before)\n\(after)")
-        #expect(echoAfter.bytesIn >= echoBefore.bytesIn + 9 && echoAfter.bytesOut >= echoBefore.bytesOut + 9, "\(after)")
+        #expect(
+            echoAfter.bytesIn >= echoBefore.bytesIn + 9 && echoAfter.bytesOut >= echoBefore.bytesOut + 9, "\(after)")
         let clockAfter = after.first { $0.name == "clock" }
         #expect(clockAfter?.totalConnections == 0, "no one connected to clock: \(after)")
 
@@ -452,8 +531,10 @@ struct ServeConfigurationTests {
     /// (over TCP) or prints a table while it runs.
     private func refuse(_ folder: ServeFolder, admin: UInt16, watching ports: [UInt16]) async throws -> ProcessResult {
         let serve = try Subprocess.start(
-            [try door(), "serve", "--config", folder.configuration, "--data", folder.data,
-             "--admin", "127.0.0.1:\(admin)"])
+            [
+                try door(), "serve", "--config", folder.configuration, "--data", folder.data,
+                "--admin", "127.0.0.1:\(admin)",
+            ])
         defer { serve.kill() }
         for port in ports {
             // Throws once the process has ended without binding, which is what a refusal does.
@@ -515,7 +596,9 @@ struct ServeTableRow: Hashable, CustomStringConvertible {
     var service, kind, transport, endpoint, state: String
 
     init(_ service: String, _ kind: String, _ transport: String, _ endpoint: String, _ state: String) {
-        (self.service, self.kind, self.transport, self.endpoint, self.state) = (service, kind, transport, endpoint, state)
+        (self.service, self.kind, self.transport, self.endpoint, self.state) = (
+            service, kind, transport, endpoint, state
+        )
     }
 
     var description: String { "\(service) \(kind) \(transport) \(endpoint) \(state)" }

@@ -105,7 +105,9 @@ struct ServeSmokeTests {
         let status = try await Subprocess.run([door, "status", "--admin", "127.0.0.1:\(admin)"])
         #expect(status.exitCode == 0, "\(status)")
         let listed = serveTableRows(status.standardOutputText)
-        for service in ["web", "smtp", "pop3", "tracker", "seed", "echo", "discard", "daytime", "qotd", "chargen", "time"] {
+        for service in [
+            "web", "smtp", "pop3", "tracker", "seed", "echo", "discard", "daytime", "qotd", "chargen", "time",
+        ] {
             #expect(
                 listed.contains { $0.service == service && $0.kind == service && $0.state == "running" },
                 "door status has no running \(service): \(status)")

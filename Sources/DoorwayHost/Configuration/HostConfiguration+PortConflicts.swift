@@ -87,3 +87,11 @@ extension Endpoint {
         return .tcp
     }
 }
+
+extension HostConfiguration {
+    /// Refuses port conflicts in a configuration changed after loading, such as by a command-line option;
+    /// `source` names where the change came from in the error.
+    public func checkPortConflicts(source: String) throws(ConfigurationError) {
+        try refusePortConflicts(file: source, serviceLines: services.map { _ in nil }, adminLine: nil)
+    }
+}
