@@ -97,7 +97,7 @@ browser = subprocess.Popen(
     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
     port_file = os.path.join(profile, "DevToolsActivePort")
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while not os.path.exists(port_file) or not open(port_file).read().strip():
         if time.time() > deadline:
             raise RuntimeError("Chromium did not open its DevTools port")
@@ -111,7 +111,7 @@ try:
 
     page.call("Page.navigate", url=f"http://{admin}/_door/")
     rows = page.wait("document.querySelectorAll('#services tbody tr').length > 1 && "
-                     "Array.from(document.querySelectorAll('#services tbody tr')).map(r => r.dataset.service)", 20)
+                     "Array.from(document.querySelectorAll('#services tbody tr')).map(r => r.dataset.service)", 40)
     report["services"] = sorted(set(rows or []))
 
     # A mail sent while the page is open must appear without a reload.
@@ -119,7 +119,7 @@ try:
     sent = subprocess.run(plain_send, capture_output=True, text=True, timeout=60)
     report["plainSent"] = sent.returncode
     appeared = page.wait("Array.from(document.querySelectorAll('#messages tbody tr .subject'))"
-                         f".some(cell => cell.textContent === {json.dumps(plain_subject)})", 15)
+                         f".some(cell => cell.textContent === {json.dumps(plain_subject)})", 30)
     report["appeared"] = bool(appeared)
     report["navigations"] = page.evaluate("performance.getEntriesByType('navigation').length")
     shot = page.call("Page.captureScreenshot", format="png")["data"]
@@ -131,7 +131,7 @@ try:
     report["htmlSent"] = sent.returncode
     message_id = page.wait(
         "(Array.from(document.querySelectorAll('#messages tbody tr'))"
-        f".find(row => row.querySelector('.subject')?.textContent === {json.dumps(html_subject)}) || {{}}).dataset?.id", 15)
+        f".find(row => row.querySelector('.subject')?.textContent === {json.dumps(html_subject)}) || {{}}).dataset?.id", 30)
     report["htmlMessageId"] = message_id
     if message_id:
         page.evaluate(f"document.querySelector('#messages tbody tr[data-id=\"{message_id}\"]').click()")
