@@ -14,10 +14,12 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
     typealias OutboundOut = ByteBuffer
 
     private let headGuard: RequestHeadGuard
+    private let metrics: RequestMetrics
     private var answered = false
 
-    init(headGuard: RequestHeadGuard) {
+    init(headGuard: RequestHeadGuard, metrics: RequestMetrics) {
         self.headGuard = headGuard
+        self.metrics = metrics
     }
 
     static func status(for error: HTTPParserError, requestLineIsTooLong: Bool) -> HTTPResponseStatus {
@@ -42,6 +44,7 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
         answered = true
         let status = Self.status(for: parserError, requestLineIsTooLong: headGuard.requestLineIsTooLong)
         headGuard.responseStarted()
+        metrics.record(status: Int(status.code))
         let page = ErrorPage(status: status)
         var headers = HTTPHeaders()
         headers.add(name: "Date", value: ResponseDate.current)

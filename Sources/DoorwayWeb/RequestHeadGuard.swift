@@ -44,7 +44,11 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     /// A shutdown has begun: answer what is in progress, with `Connection: close`, then close.
     private(set) var isQuiescing = false
 
-    init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount, requestLineLimit: Int) {
+    /// Counts the 408s this guard answers.
+    private let metrics: RequestMetrics?
+
+    init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount, requestLineLimit: Int, metrics: RequestMetrics? = nil) {
+        self.metrics = metrics
         self.headerTimeout = headerTimeout
         self.keepAliveTimeout = keepAliveTimeout
         self.requestLineLimit = requestLineLimit
@@ -163,6 +167,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         }
         switch phase {
         case .readingRequest:
+            metrics?.record(status: 408)
             let response = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
             let loopBoundContext = context.loopBound
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: response)))

@@ -77,7 +77,7 @@ public final class WebServer: Sendable {
         let pipeline = channel.pipeline.syncOperations
         let guardHandler = RequestHeadGuard(
             headerTimeout: TimeAmount(limits.headerTimeout), keepAliveTimeout: TimeAmount(limits.keepAliveTimeout),
-            requestLineLimit: limits.requestLineLength
+            requestLineLimit: limits.requestLineLength, metrics: requestMetrics
         )
         // Responses are queued at once (a file region per request), so a client that pipelines requests and
         // never reads must be stopped: no reading while the socket's send queue is over its high-water mark.
@@ -89,7 +89,7 @@ public final class WebServer: Sendable {
         try pipeline.addHandler(
             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits))
         )
-        try pipeline.addHandler(ParserErrorResponder(headGuard: guardHandler))
+        try pipeline.addHandler(ParserErrorResponder(headGuard: guardHandler, metrics: requestMetrics))
         try pipeline.addHandler(StaticFileResponder(server: self, headGuard: guardHandler))
     }
 }
