@@ -4,6 +4,7 @@
 import Doorway
 import DoorwayHost
 import DoorwayTesting
+import Foundation
 import NIOCore
 import NIOPosix
 import Testing
@@ -104,5 +105,39 @@ struct RunningHostTests {
         #expect(try await exchange("added", port: removed) == "added")
         await #expect(throws: (any Error).self) { _ = try await exchange("gone", port: moved) }
         await host.shutdown(gracePeriod: .zero)
+    }
+}
+
+@Suite("Host metrics")
+struct HostMetricsTests {
+    @Test("the Prometheus text counts a web service's connections, bytes and responses by status")
+    func webMetrics() async throws {
+        let port = try unusedPort()
+        let folder = "/tmp/doorway-metrics-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let name = "web-\(port)"
+        let service = ServiceConfiguration(
+            name: name, kind: .web, listen: [.host(.ipv4("127.0.0.1"), port: Port(port))], transports: [.tcp])
+        let metrics = HostMetrics.bootstrap()
+        let host = try await RunningHost.start(
+            HostConfiguration(dataFolder: folder, services: [service]), admin: false, metrics: metrics)
+        for path in ["/", "/", "/missing"] {
+            let connection = try await Client().connect(to: .host(.ipv4("127.0.0.1"), port: Port(port)))
+            _ = try await connection.exchange { inbound, outbound in
+                try await outbound.write("GET \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+                for try await _ in inbound {}
+            }
+        }
+        let text = host.metricsText()
+        let lines = text.split(separator: "\n").map(String.init)
+        func value(_ metric: String, _ labels: [String]) -> Double? {
+            lines.first { line in line.hasPrefix(metric + "{") && labels.allSatisfy { line.contains($0) } }
+                .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        }
+        #expect(value("door_http_requests_total", ["service=\"\(name)\"", "status=\"200\""]) == 2, "\(text)")
+        #expect(value("door_http_requests_total", ["service=\"\(name)\"", "status=\"404\""]) == 1, "\(text)")
+        #expect(value("door_connections_total", ["service=\"\(name)\"", "transport=\"tcp\""]) == 3, "\(text)")
+        #expect((value("door_bytes_sent_total", ["service=\"\(name)\""]) ?? 0) > 1000, "\(text)")
+        await host.shutdown(gracePeriod: .zero)
+        _ = try? FileManager.default.removeItem(atPath: folder)
     }
 }
