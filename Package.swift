@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "DoorwayHostTests",
             dependencies: [
-                "Doorway", "DoorwayHost", "DoorwayMail", "DoorwayTesting",
+                "Doorway", "DoorwayHost", "DoorwayMail", "DoorwayTorrent", "DoorwayTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

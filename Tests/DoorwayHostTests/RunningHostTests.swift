@@ -4,6 +4,7 @@
 import Doorway
 import DoorwayHost
 import DoorwayTesting
+import DoorwayTorrent
 import Foundation
 import NIOCore
 import NIOPosix
@@ -139,5 +140,39 @@ struct HostMetricsTests {
         #expect((value("door_bytes_sent_total", ["service=\"\(name)\""]) ?? 0) > 1000, "\(text)")
         await host.shutdown(gracePeriod: .zero)
         _ = try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    @Test("the Prometheus text counts a download's verified pieces under the torrent's info-hash")
+    func torrentMetrics() async throws {
+        let metrics = HostMetrics.bootstrap()
+        let folder = "/tmp/doorway-metrics-torrent-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
+        var generator = SystemRandomNumberGenerator()
+        let data = (0..<(20 * 32 * 1024 + 5)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try Data(data).write(to: URL(fileURLWithPath: folder + "/seed/payload.bin"))
+        let metainfo = try Metainfo(
+            decoding: try await TorrentCreator.create(from: folder + "/seed/payload.bin", pieceLength: 32 * 1024))
+        var configuration = TorrentPeer.Configuration()
+        configuration.listen = try Endpoint(parsing: "127.0.0.1:0")
+        configuration.tickInterval = .seconds(1)
+        let seeder = TorrentPeer(metainfo: metainfo, root: folder + "/seed", writable: false, configuration: configuration)
+        try await seeder.start()
+        configuration.peers = [try #require(await seeder.listenEndpoint)]
+        let leecher = TorrentPeer(metainfo: metainfo, root: folder + "/get", configuration: configuration)
+        try await leecher.start()
+        try await leecher.waitUntilComplete()
+        await leecher.stop()
+        await seeder.stop()
+
+        let label = "torrent=\"\(metainfo.infoHash)\""
+        let lines = metrics().split(separator: "\n")
+        func value(_ metric: String) -> Double? {
+            lines.first { $0.hasPrefix(metric + "{") && $0.contains(label) }
+                .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        }
+        #expect(value("door_torrent_pieces_verified_total") == Double(metainfo.pieceCount), "\(lines)")
+        #expect(value("door_torrent_pieces_failed_total") == 0)
+        #expect(value("door_torrent_peers_banned_total") == 0)
     }
 }
