@@ -88,11 +88,7 @@ final class StartedService: Sendable {
                 for skipped in seeds.skipped { log("not seeding \(skipped.torrent): \(skipped.reason)") }
                 return StartedService(configuration: service, seeds: seeds)
             case .exec(let exec):
-                let arguments = exec.arguments
-                guard let executable = arguments.first else {
-                    return StartedService(configuration: service, problem: "no program to run")
-                }
-                let program = Program(executable: executable, arguments: Array(arguments.dropFirst()))
+                let program = try Program(commandLine: exec.program)
                 return try await bind(service, initializer: program.initializer())
             case .plain:
                 guard let simple = SimpleService(rawValue: service.kind.rawValue) else {

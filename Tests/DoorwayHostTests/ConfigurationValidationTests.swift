@@ -175,6 +175,12 @@ struct ValidationTests {
         #expect(empty.line == 4)
         let noPort = try #require(configurationError("[[service]]\nkind = \"exec\"\nprogram = \"/bin/cat\"\n"))
         #expect(noPort.key == "listen")
+        // Split as `door listen --exec` splits it, so an unclosed quote is an error here, not at the first
+        // connection.
+        let unclosed = try #require(
+            configurationError("[[service]]\nkind = \"exec\"\nlisten = \":7777\"\nprogram = \"/bin/echo 'hi\"\n"))
+        #expect(unclosed.line == 4 && unclosed.key == "program")
+        #expect(unclosed.message.contains("unclosed quote"), "\(unclosed)")
     }
 
     @Test(arguments: [

@@ -211,6 +211,38 @@ struct ServeConfigurationTests {
         #expect(defaultsAgain.standardOutputText == defaults.standardOutputText, "\(defaultsAgain)")
     }
 
+    @Test("an exec service runs its program per connection, its standard output going to the client")
+    func execService() async throws {
+        let (door, nc) = (try door(), try await netcat())
+        let folder = try ServeFolder()
+        defer { folder.remove() }
+        let (admin, port) = (try unusedPort(), try unusedPort())
+        try folder.write(
+            """
+            data = "\(folder.data)"
+            [admin]
+            listen = "127.0.0.1:\(admin)"
+            [[service]]
+            kind = "exec"
+            name = "greeting"
+            listen = "127.0.0.1:\(port)"
+            program = "/bin/sh -c 'echo \\"hello from $PROTO\\"'"
+            """)
+        let serve = try Subprocess.start([door, "serve", "--config", folder.configuration])
+        defer { serve.kill() }
+        let output = try await serve.waitForOutput(containing: "dashboard:")
+        #expect(
+            serveTableRows(output).contains(ServeTableRow("greeting", "exec", "tcp", "127.0.0.1:\(port)", "running")),
+            "\(serve.summary)")
+        try await serve.waitUntilBound(port: port, transport: .tcp)
+        let greeted = try await Subprocess.run([nc, "-N", "127.0.0.1", "\(port)"])
+        #expect(greeted.standardOutputText == "hello from TCP\n", "\(greeted)")
+
+        serve.terminate()
+        let ended = await serve.waitForExit(timeout: .seconds(15))
+        #expect(ended.exitCode == 0, "\(ended)")
+    }
+
     @Test("a configuration with only an echo service runs exactly that service and the admin endpoint")
     func onlyWhatIsConfigured() async throws {
         let (door, nc) = (try door(), try await netcat())

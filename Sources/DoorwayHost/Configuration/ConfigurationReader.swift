@@ -1,6 +1,7 @@
 // Reads the TOML text of a configuration file into a checked HostConfiguration.
 
 import Doorway
+import DoorwayServices
 import TOMLKit
 
 /// Turns the text of a configuration file into a ``HostConfiguration``, checking every key and value and
@@ -371,6 +372,11 @@ struct ConfigurationReader {
                 throw keys.error(
                     "program", "an exec service needs the program to run for each connection",
                     fix: keys.example("program"))
+            }
+            do {
+                _ = try Program(commandLine: program)
+            } catch {
+                throw keys.error("program", "\(error)", fix: keys.example("program"))
             }
             return .exec(ServiceSettings.Exec(program: program))
         case .echo, .discard, .daytime, .chargen, .qotd, .time:

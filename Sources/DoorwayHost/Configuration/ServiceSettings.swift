@@ -1,5 +1,7 @@
 // What each kind of service is configured with beyond where it listens.
 
+import DoorwayServices
+
 /// The settings of one service that only its kind has.
 ///
 /// Paths are kept as written; a relative path is relative to the data folder (see
@@ -120,29 +122,11 @@ public enum ServiceSettings: Sendable, Hashable {
             self.program = program
         }
 
-        /// The program's path and arguments, as split from ``program``.
+        /// The program's path and arguments, as split from ``program`` by ``Program/init(commandLine:)``
+        /// (spaces separate words; quotes and backslashes keep them together); empty if it cannot be split.
         public var arguments: [String] {
-            var words: [String] = []
-            var word = ""
-            var inWord = false
-            var quote: Character?
-            for character in program {
-                if let open = quote {
-                    if character == open { quote = nil } else { word.append(character) }
-                } else if character == "\"" || character == "'" {
-                    quote = character
-                    inWord = true
-                } else if character == " " || character == "\t" {
-                    if inWord { words.append(word) }
-                    word = ""
-                    inWord = false
-                } else {
-                    word.append(character)
-                    inWord = true
-                }
-            }
-            if inWord { words.append(word) }
-            return words
+            guard let program = try? Program(commandLine: program) else { return [] }
+            return [program.executable] + program.arguments
         }
     }
 
