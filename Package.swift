@@ -186,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "DoorwayTorrentTests",
             dependencies: [
-                "Doorway", "DoorwayTorrent", "DoorwayTesting",
+                "Doorway", "DoorwayTorrent", "DoorwayWeb", "DoorwayTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -21,18 +21,18 @@ public actor RunningHost: HostStatusSource {
     public private(set) var configuration: HostConfiguration
     private var started: [StartedService]
     private var admin: StartedService?
+    // Copies of what `mailStore` and `adminEndpoint` read, so those can answer without awaiting the actor.
     private let store = Mutex<String?>(nil)
     private let boundAdmin = Mutex<Endpoint?>(nil)
     private let metrics: @Sendable () -> String
     private let log: @Sendable (String) -> Void
 
     private init(
-        configuration: HostConfiguration, started: [StartedService], admin: StartedService?,
-        metrics: @escaping @Sendable () -> String, log: @escaping @Sendable (String) -> Void
+        configuration: HostConfiguration, started: [StartedService], metrics: @escaping @Sendable () -> String,
+        log: @escaping @Sendable (String) -> Void
     ) {
         self.configuration = configuration
         self.started = started
-        self.admin = admin
         self.metrics = metrics
         self.log = log
         store.withLock { $0 = Self.mailStore(of: configuration) }
@@ -59,7 +59,7 @@ public actor RunningHost: HostStatusSource {
             }
             started.append(launched)
         }
-        let host = RunningHost(configuration: configuration, started: started, admin: nil, metrics: metrics, log: log)
+        let host = RunningHost(configuration: configuration, started: started, metrics: metrics, log: log)
         guard admin else { return host }
         let adminService = await StartedService.launchAdmin(configuration.admin, source: host)
         if let problem = adminService.problem, !keepGoing {
@@ -69,6 +69,9 @@ public actor RunningHost: HostStatusSource {
         await host.attach(admin: adminService)
         return host
     }
+
+    /// The configured services and the admin endpoint.
+    private var everyService: [StartedService] { started + (admin.map { [$0] } ?? []) }
 
     private func attach(admin: StartedService) {
         self.admin = admin
@@ -94,28 +97,31 @@ public actor RunningHost: HostStatusSource {
     /// ``Reload/kept``).
     @discardableResult
     public func reload(_ new: HostConfiguration, gracePeriod: Duration = .seconds(5)) async -> Reload {
+        let diff = new.changedServices(from: configuration)
+        // A service that could not start is tried again, even when its configuration is the same.
+        let failed = Set(started.filter { $0.problem != nil }.map(\.configuration.name))
+        let kept = Set(diff.unchanged).subtracting(failed)
         var report = Reload()
-        let wanted = Dictionary(new.services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        report.started = diff.added
+        report.stopped = diff.removed
+        report.restarted = diff.changed + diff.unchanged.filter(failed.contains)
+        report.unchanged = diff.unchanged.filter(kept.contains)
         var running: [String: StartedService] = [:]
         for service in started {
-            let name = service.configuration.name
-            if let next = wanted[name], next == service.configuration, service.problem == nil {
-                running[name] = service
-                continue
+            if kept.contains(service.configuration.name) {
+                running[service.configuration.name] = service
+            } else {
+                await service.stop(gracePeriod: gracePeriod)
             }
-            await service.stop(gracePeriod: gracePeriod)
-            if wanted[name] == nil { report.stopped.append(name) } else { report.restarted.append(name) }
         }
         var resolved = new
         resolved.dataFolder = configuration.dataFolder
         var next: [StartedService] = []
         for service in new.services {
-            if let kept = running[service.name] {
-                next.append(kept)
-                report.unchanged.append(service.name)
+            if let survivor = running[service.name] {
+                next.append(survivor)
                 continue
             }
-            if !report.restarted.contains(service.name) { report.started.append(service.name) }
             let launched = await StartedService.launch(service, in: resolved, log: log)
             if let problem = launched.problem { report.failed.append((service.name, problem)) }
             next.append(launched)
@@ -133,7 +139,7 @@ public actor RunningHost: HostStatusSource {
     /// Stops every service, giving in-flight connections `gracePeriod` to finish.
     public func shutdown(gracePeriod: Duration) async {
         await withTaskGroup(of: Void.self) { group in
-            for service in started + (admin.map { [$0] } ?? []) {
+            for service in everyService {
                 group.addTask { await service.stop(gracePeriod: gracePeriod) }
             }
         }
@@ -144,7 +150,7 @@ public actor RunningHost: HostStatusSource {
 
     public func services() async -> [ServiceStatus] {
         var statuses: [ServiceStatus] = []
-        for service in started + (admin.map { [$0] } ?? []) {
+        for service in everyService {
             statuses += await service.statuses()
         }
         return statuses

@@ -1,6 +1,7 @@
 // The page a new host's Web server shows first: what this host runs, and how to reach each service.
 
 import Doorway
+import DoorwayWeb
 
 
 #if canImport(Glibc)
@@ -41,7 +42,7 @@ enum WelcomePage {
                 case .exec: "a program per connection: <code>door connect HOST:\(port)</code>"
                 default: "<code>door connect HOST:\(port)</code>"
                 }
-            rows += "<tr><td>\(escaped(service.name))</td><td>\(transports)</td><td>\(ports)</td><td>\(hint)</td></tr>\n"
+            rows += "<tr><td>\(HTMLText.escape(service.name))</td><td>\(transports)</td><td>\(ports)</td><td>\(hint)</td></tr>\n"
         }
         return """
             <!doctype html>
@@ -62,19 +63,6 @@ enum WelcomePage {
             </html>
 
             """
-    }
-
-    private static func escaped(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 
     private static func makeFolders(_ path: String) throws {

@@ -1,6 +1,7 @@
 // An open HTTP tracker (BEP 3): peers announce themselves and learn about each other; state in memory.
 
 import Doorway
+import DoorwayWeb
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1

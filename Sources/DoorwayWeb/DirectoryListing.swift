@@ -30,7 +30,7 @@ public struct DirectoryListing: Sendable {
             }
             return lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
         }
-        let title = "Index of " + escape(displayPath)
+        let title = "Index of " + HTMLText.escape(displayPath)
         var html = """
             <!DOCTYPE html>
             <html lang="en">
@@ -60,7 +60,7 @@ public struct DirectoryListing: Sendable {
             // ':' is encoded too: with an empty prefix, a file named "javascript:..." must not become a scheme.
             let href = hrefPrefix + RequestTarget.percentEncodeSegment(entry.name, encodeColon: true) + suffix
             let size = entry.isDirectory ? "-" : String(max(0, entry.size))
-            html += "<tr><td><a href=\"\(escape(href))\">\(escape(entry.name + suffix))</a></td>"
+            html += "<tr><td><a href=\"\(HTMLText.escape(href))\">\(HTMLText.escape(entry.name + suffix))</a></td>"
             html += "<td class=\"size\">\(size)</td><td>\(modifiedText(entry.modified))</td></tr>\n"
         }
         html += """
@@ -78,22 +78,5 @@ public struct DirectoryListing: Sendable {
         let c = HTTPDate.components(secondsSince1970)
         return "\(HTTPDate.pad2(c.day))-\(HTTPDate.monthNames[c.month - 1])-\(HTTPDate.pad4(c.year)) "
             + "\(HTTPDate.pad2(c.hour)):\(HTTPDate.pad2(c.minute))"
-    }
-
-    /// Escapes text for HTML element content and double- or single-quoted attribute values.
-    static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(character)
-            }
-        }
-        return output
     }
 }

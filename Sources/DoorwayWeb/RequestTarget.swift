@@ -128,7 +128,7 @@ public struct RequestTarget: Equatable, Sendable {
                 continue
             }
             guard raw.endIndex - index >= 3,
-                let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2])
+                let high = QueryString.hexValue(raw[index + 1]), let low = QueryString.hexValue(raw[index + 2])
             else { throw RequestTargetError(reason: "malformed percent-encoding") }
             let value = high << 4 | low
             if value == UInt8(ascii: "/") {
@@ -144,15 +144,6 @@ public struct RequestTarget: Equatable, Sendable {
             throw RequestTargetError(reason: "invalid UTF-8")
         }
         return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// Encodes segments into an absolute path (`/a/b`, or `/` for none) for a Location field or an href.

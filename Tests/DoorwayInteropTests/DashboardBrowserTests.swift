@@ -95,8 +95,8 @@ struct DashboardBrowserTests {
             "\(metrics)")
 
         serve.terminate()
-        let ended = await serve.waitForExit(timeout: .seconds(15))
-        #expect(ended.exitCode == 0, "\(ended)")
+
+        await expectCleanExit(serve)
     }
 
     private func json(_ command: [String]) -> String {

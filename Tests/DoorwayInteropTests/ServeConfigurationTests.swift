@@ -162,8 +162,8 @@ struct ServeConfigurationTests {
         #expect(time.standardOutput.count > 6 && time.standardOutputText != "\n", "daytime over UDP: \(time)")
 
         serve.terminate()
-        let ended = await serve.waitForExit(timeout: .seconds(15))
-        #expect(ended.exitCode == 0, "\(ended)")
+
+        await expectCleanExit(serve)
     }
 
     // MARK: - The configuration printed and run
@@ -239,8 +239,8 @@ struct ServeConfigurationTests {
         #expect(greeted.standardOutputText == "hello from TCP\n", "\(greeted)")
 
         serve.terminate()
-        let ended = await serve.waitForExit(timeout: .seconds(15))
-        #expect(ended.exitCode == 0, "\(ended)")
+
+        await expectCleanExit(serve)
     }
 
     @Test("a configuration with only an echo service runs exactly that service and the admin endpoint")
@@ -274,8 +274,8 @@ struct ServeConfigurationTests {
         #expect(echoed.standardOutputText == "only echo\n", "\(echoed)")
 
         serve.terminate()
-        let ended = await serve.waitForExit(timeout: .seconds(15))
-        #expect(ended.exitCode == 0, "\(ended)")
+
+        await expectCleanExit(serve)
     }
 
     // MARK: - A port in use
@@ -335,8 +335,8 @@ struct ServeConfigurationTests {
         #expect(services.first { $0.name == "echo" }?.problem == nil, "\(services)")
 
         serve.terminate()
-        let ended = await serve.waitForExit(timeout: .seconds(15))
-        #expect(ended.exitCode == 0, "\(ended)")
+
+        await expectCleanExit(serve)
     }
 
     // MARK: - SIGHUP
@@ -434,8 +434,7 @@ struct ServeConfigurationTests {
 
         client.kill()
         serve.terminate()
-        let ended = await serve.waitForExit(timeout: .seconds(15))
-        #expect(ended.exitCode == 0, "door serve should exit 0 on SIGTERM: \(ended)")
+        await expectCleanExit(serve)
     }
 
     @Test("SIGHUP swapping two services' ports moves both")
@@ -479,8 +478,8 @@ struct ServeConfigurationTests {
         #expect(echoed.standardOutputText == "swapped\n", "echo on its new port: \(echoed)")
 
         serve.terminate()
-        let ended = await serve.waitForExit(timeout: .seconds(15))
-        #expect(ended.exitCode == 0, "\(ended)")
+
+        await expectCleanExit(serve)
     }
 
     // MARK: - door status
@@ -553,8 +552,8 @@ struct ServeConfigurationTests {
         #expect(unreachableJSON.exitCode != 0 && unreachableJSON.standardOutput.isEmpty, "\(unreachableJSON)")
 
         serve.terminate()
-        let ended = await serve.waitForExit(timeout: .seconds(15))
-        #expect(ended.exitCode == 0, "\(ended)")
+
+        await expectCleanExit(serve)
     }
 
     // MARK: - Helpers

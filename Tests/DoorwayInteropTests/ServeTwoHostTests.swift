@@ -75,8 +75,8 @@ struct ServeTwoHostTests {
             #expect(onA.exitCode == 0 && onA.standardOutputText.contains("\"name\":\"smtp\""), "\(onA)")
 
             serve.terminate()
-            let ended = await serve.waitForExit(timeout: .seconds(15))
-            #expect(ended.exitCode == 0, "\(ended)")
+
+            await expectCleanExit(serve)
         }
     }
 }

@@ -1,6 +1,8 @@
 // Decides what an admin request asks for from its method, target and credentials alone: no I/O, so every
 // access-control and path rule is testable with strings.
 
+import DoorwayWeb
+
 /// What one request to the admin endpoint asks for, or why it is refused.
 enum AdminRoute: Equatable, Sendable {
     case dashboard
@@ -30,9 +32,9 @@ enum AdminRoute: Equatable, Sendable {
     ///   - token: the token the endpoint requires, or nil for none.
     init(method: String, target: String, authorization: String?, token: String?) {
         let (path, rawQuery) = Self.split(target)
-        let query = rawQuery.flatMap(AdminQuery.init)
+        let query = rawQuery.flatMap(QueryString.init)
         if let token {
-            let offered = Self.bearer(authorization) ?? query?.first("token")
+            let offered = Self.bearer(authorization) ?? query?.text("token")
             guard let offered, Self.constantTimeEqual(offered, token) else {
                 self = .unauthorized
                 return
@@ -46,7 +48,7 @@ enum AdminRoute: Equatable, Sendable {
             self = .badRequest("malformed percent-encoding in the path")
             return
         }
-        let route = Self.route(segments, query: query ?? AdminQuery(), rawQuery: rawQuery)
+        let route = Self.route(segments, query: query ?? QueryString(), rawQuery: rawQuery)
         switch route {
         case .notFound, .badRequest:
             self = route
@@ -55,7 +57,7 @@ enum AdminRoute: Equatable, Sendable {
         }
     }
 
-    private static func route(_ segments: [String], query: AdminQuery, rawQuery: Substring?) -> AdminRoute {
+    private static func route(_ segments: [String], query: QueryString, rawQuery: Substring?) -> AdminRoute {
         switch segments {
         case ["metrics"]:
             return .metrics
@@ -94,8 +96,8 @@ enum AdminRoute: Equatable, Sendable {
     private static let badMailbox = "a mailbox is a plain name, as /_door/api/mail/mailboxes lists them"
 
     /// The `mailbox` parameter: `.some(nil)` when absent or empty, nil when it is not a plain name.
-    private static func mailbox(in query: AdminQuery) -> String?? {
-        guard let name = query.first("mailbox"), !name.isEmpty else { return .some(nil) }
+    private static func mailbox(in query: QueryString) -> String?? {
+        guard let name = query.text("mailbox"), !name.isEmpty else { return .some(nil) }
         return isMailboxName(name) ? .some(name) : nil
     }
 
@@ -133,7 +135,7 @@ enum AdminRoute: Equatable, Sendable {
         guard path.first == "/" else { return nil }
         var segments: [String] = []
         for raw in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard let decoded = AdminQuery.percentDecode(raw.utf8, plusIsSpace: false) else { return nil }
+            guard let decoded = QueryString.decode(raw.utf8, plusIsSpace: false) else { return nil }
             segments.append(String(decoding: decoded, as: UTF8.self))
         }
         return segments
@@ -156,54 +158,5 @@ enum AdminRoute: Equatable, Sendable {
         var difference: UInt8 = 0
         for index in left.indices { difference |= left[index] ^ right[index] }
         return difference == 0
-    }
-}
-
-/// A query string's parameters, percent-decoded as text (`+` is a space).
-struct AdminQuery: Sendable {
-    private(set) var parameters: [(name: String, value: String)] = []
-
-    init() {}
-
-    /// Nil when an escape is malformed (`%G1`, a truncated `%4`).
-    init?(_ query: Substring) {
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.percentDecode(parts[0].utf8, plusIsSpace: true) else { return nil }
-            guard let value = parts.count == 2 ? Self.percentDecode(parts[1].utf8, plusIsSpace: true) : [] else {
-                return nil
-            }
-            parameters.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
-        }
-    }
-
-    /// The first value of `name`.
-    func first(_ name: String) -> String? {
-        parameters.first { $0.name == name }?.value
-    }
-
-    static func percentDecode(_ bytes: Substring.UTF8View, plusIsSpace: Bool) -> [UInt8]? {
-        var decoded: [UInt8] = []
-        var iterator = bytes.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    return nil
-                }
-                decoded.append(high << 4 | low)
-            } else {
-                decoded.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-            }
-        }
-        return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -2,11 +2,18 @@
 // percent-encoded, so they must not pass through String.
 
 /// The parameters of `a=1&b=%FF…` in order, names and values percent-decoded to bytes; `+` is a space.
-struct QueryString: Sendable {
-    private(set) var parameters: [(name: String, value: [UInt8])] = []
+///
+/// ```swift
+/// let query = QueryString("info_hash=%12%34…&port=6881")
+/// let port = query?.text("port")
+/// ```
+public struct QueryString: Sendable {
+    public private(set) var parameters: [(name: String, value: [UInt8])] = []
+
+    public init() {}
 
     /// Parses `query` (without `?`); a malformed escape such as `%G1` or a truncated `%4` fails.
-    init?(_ query: Substring) {
+    public init?(_ query: Substring) {
         for pair in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]) else { return nil }
@@ -16,16 +23,23 @@ struct QueryString: Sendable {
     }
 
     /// The first value of `name`.
-    func first(_ name: String) -> [UInt8]? {
+    public func first(_ name: String) -> [UInt8]? {
         parameters.first { $0.name == name }?.value
     }
 
+    /// The first value of `name` as text (invalid UTF-8 becomes U+FFFD).
+    public func text(_ name: String) -> String? {
+        first(name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Every value of `name` (scrape takes several info_hash).
-    func all(_ name: String) -> [[UInt8]] {
+    public func all(_ name: String) -> [[UInt8]] {
         parameters.filter { $0.name == name }.map(\.value)
     }
 
-    static func decode(_ bytes: Substring.UTF8View.SubSequence) -> [UInt8]? {
+    /// Percent-decodes `bytes`; `+` is a space in a query (`plusIsSpace`), itself in a path segment. Nil for a
+    /// malformed escape.
+    public static func decode(_ bytes: Substring.UTF8View.SubSequence, plusIsSpace: Bool = true) -> [UInt8]? {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
         var index = bytes.startIndex
@@ -40,14 +54,14 @@ struct QueryString: Sendable {
                 index = bytes.index(high, offsetBy: 2)
                 continue
             }
-            decoded.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            decoded.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
             index = bytes.index(after: index)
         }
         return decoded
     }
 
     /// RFC 3986 unreserved characters stay; every other byte is `%XX`, as trackers expect for info_hash.
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789ABCDEF".utf8)
         var text: [UInt8] = []
         for byte in bytes {
@@ -63,7 +77,8 @@ struct QueryString: Sendable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    /// The value of one hexadecimal digit (either case).
+    static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
