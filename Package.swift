@@ -149,6 +149,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "ArchitectureTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "DoorwayTests",
             dependencies: [
                 "Doorway", "DoorwayTesting",
