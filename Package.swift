@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Doorway", targets: ["Doorway"]),
+        .library(name: "DoorwayHTTP", targets: ["DoorwayHTTP"]),
         .library(name: "DoorwayServices", targets: ["DoorwayServices"]),
         .library(name: "DoorwayWeb", targets: ["DoorwayWeb"]),
         .library(name: "DoorwayMail", targets: ["DoorwayMail"]),
@@ -41,10 +42,31 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Helpers every module writes the same way (hex, seeded random, dates, whole reads and writes): package-only.
+        .target(
+            name: "DoorwayBasics",
+            swiftSettings: strictSettings
+        ),
+        .target(name: "CDoorwayHTTP"),
+        // The protocol kit: HTTP pieces more than one application uses.
+        .target(
+            name: "DoorwayHTTP",
+            dependencies: [
+                "Doorway",
+                "DoorwayBasics",
+                "CDoorwayHTTP",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "DoorwayServices",
             dependencies: [
                 "Doorway",
+                "DoorwayBasics",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -57,6 +79,8 @@ let package = Package(
             name: "DoorwayWeb",
             dependencies: [
                 "Doorway",
+                "DoorwayBasics",
+                "DoorwayHTTP",
                 "CDoorwayWeb",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -71,6 +95,7 @@ let package = Package(
             name: "DoorwayMail",
             dependencies: [
                 "Doorway",
+                "DoorwayBasics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -84,7 +109,8 @@ let package = Package(
             name: "DoorwayTorrent",
             dependencies: [
                 "Doorway",
-                "DoorwayWeb",
+                "DoorwayBasics",
+                "DoorwayHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,13 +122,15 @@ let package = Package(
         ),
         .target(
             name: "DoorwayTesting",
-            dependencies: ["Doorway"],
+            dependencies: ["Doorway", "DoorwayBasics"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "DoorwayHost",
             dependencies: [
                 "Doorway",
+                "DoorwayBasics",
+                "DoorwayHTTP",
                 "DoorwayServices",
                 "DoorwayWeb",
                 "DoorwayMail",
@@ -122,6 +150,8 @@ let package = Package(
             name: "door",
             dependencies: [
                 "Doorway",
+                "DoorwayBasics",
+                "DoorwayHTTP",
                 "DoorwayServices",
                 "DoorwayWeb",
                 "DoorwayMail",
@@ -168,9 +198,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "DoorwayBasicsTests",
+            dependencies: ["DoorwayBasics"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DoorwayHTTPTests",
+            dependencies: [
+                "Doorway", "DoorwayBasics", "DoorwayHTTP", "DoorwayTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "DoorwayWebTests",
             dependencies: [
-                "Doorway", "DoorwayWeb", "DoorwayTesting",
+                "Doorway", "DoorwayBasics", "DoorwayHTTP", "DoorwayWeb", "DoorwayTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -181,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "DoorwayMailTests",
             dependencies: [
-                "Doorway", "DoorwayMail", "DoorwayTesting",
+                "Doorway", "DoorwayBasics", "DoorwayMail", "DoorwayTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -190,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "DoorwayTorrentTests",
             dependencies: [
-                "Doorway", "DoorwayTorrent", "DoorwayWeb", "DoorwayTesting",
+                "Doorway", "DoorwayBasics", "DoorwayHTTP", "DoorwayTorrent", "DoorwayTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -200,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "DoorwayHostTests",
             dependencies: [
-                "Doorway", "DoorwayHost", "DoorwayMail", "DoorwayTorrent", "DoorwayTesting",
+                "Doorway", "DoorwayBasics", "DoorwayHTTP", "DoorwayHost", "DoorwayMail", "DoorwayTorrent", "DoorwayTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -209,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "DoorwayServicesTests",
             dependencies: [
-                "Doorway", "DoorwayServices", "DoorwayTesting",
+                "Doorway", "DoorwayBasics", "DoorwayServices", "DoorwayTesting",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,7 +1,7 @@
 // Asks a running host's admin endpoint what it runs, as `door status` does.
 
 import Doorway
-import DoorwayWeb
+import DoorwayHTTP
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,6 +1,7 @@
 // The torrents a host seeds: every .torrent in the data folder's torrents/ whose data lies beside it.
 
 import Doorway
+import DoorwayBasics
 import DoorwayTorrent
 
 #if canImport(Glibc)
@@ -88,17 +89,13 @@ public struct HostSeeds: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw HostError("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw HostError("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-            if bytes.count > 16 << 20 { throw HostError("\(path) is larger than 16 MiB: not a torrent") }
+        let bytes: [UInt8]
+        do throws(Errno) {
+            bytes = try FileDescriptor(fd).readToEnd(limit: 16 << 20 + 1)
+        } catch {
+            throw HostError("cannot read \(path): \(error)")
         }
+        if bytes.count > 16 << 20 { throw HostError("\(path) is larger than 16 MiB: not a torrent") }
+        return bytes
     }
 }

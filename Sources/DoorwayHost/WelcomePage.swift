@@ -1,7 +1,7 @@
 // The page a new host's Web server shows first: what this host runs, and how to reach each service.
 
 import Doorway
-import DoorwayWeb
+import DoorwayHTTP
 
 
 #if canImport(Glibc)

@@ -1,22 +1,9 @@
-// Octet helpers for MIME work (hex digits, blanks, line scanning), kept apart so ASCII.swift stays unchanged.
+// Octet helpers for MIME work (blanks, line scanning), kept apart so ASCII.swift stays unchanged.
 
 extension ASCII {
-    /// Upper-case because RFC 2045 §6.7 requires upper-case hex digits in quoted-printable output.
-    static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
     /// Space or tab: the only whitespace that may continue a folded header line or pad the end of a line.
     static func isBlank(_ byte: UInt8) -> Bool {
         byte == space || byte == tab
-    }
-
-    /// The value of a hex digit in either case; decoders accept lower case because real mailers emit it.
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
     }
 
     /// The line starting at `start`: its content without the LF or CR LF ending, and where the next line starts.

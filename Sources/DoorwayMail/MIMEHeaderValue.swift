@@ -1,5 +1,7 @@
 // Parses Content-Type and Content-Disposition values (a token plus parameters, RFC 2045 / RFC 2231) on octets.
 
+import DoorwayBasics
+
 /// A structured MIME header value such as `multipart/mixed; boundary="a b"` or `attachment; filename=x.pdf`.
 struct MIMEHeaderValue: Sendable {
     /// The leading token, lower-cased with whitespace and comments removed ("text/plain", "attachment").
@@ -73,7 +75,7 @@ struct MIMEHeaderValue: Sendable {
         var index = text.startIndex
         while index < text.endIndex {
             if text[index] == UInt8(ascii: "%"), index + 2 < text.endIndex,
-               let high = ASCII.hexValue(text[index + 1]), let low = ASCII.hexValue(text[index + 2]) {
+               let high = Hex.value(of: text[index + 1]), let low = Hex.value(of: text[index + 2]) {
                 output.append(high << 4 | low)
                 index += 3
             } else {

@@ -1,6 +1,7 @@
 // The mail server process: SMTP in, Maildir storage, on the core's servers.
 
 import Doorway
+import DoorwayBasics
 import NIOCore
 import NIOPosix
 
@@ -143,22 +144,13 @@ public final class MailServer: Sendable {
 enum MailDate {
     /// Now as an RFC 5322 date-time in UTC: `Wed, 25 Nov 2026 18:00:00 +0000`.
     @Sendable static func now() -> String {
-        var seconds = time(nil)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
+        CivilTime(secondsSince1970: time(nil)).imfDate(zone: "+0000")
     }
 
     /// A random 16-hex-digit id for `Received: … id`.
     @Sendable static func uniqueID() -> String {
         var generator = SystemRandomNumberGenerator()
-        let value = generator.next() as UInt64
-        let hex = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return Hex.encode(generator.next() as UInt64, uppercase: true)
     }
 }
 

@@ -1,6 +1,7 @@
 // The users who may read their mailbox over POP3, kept in a text file of salted slow password hashes.
 
 #if canImport(Glibc)
+import DoorwayBasics
 import Glibc
 #elseif canImport(Musl)
 import Musl
@@ -135,8 +136,10 @@ public struct MailUsers: Sendable {
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw MailUsersError(errno: errno, doing: "create", path: lockPath) }
         defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 {
-            if errno != EINTR { throw MailUsersError(errno: errno, doing: "lock", path: lockPath) }
+        do throws(Errno) {
+            _ = try SystemCall.retryingInterrupts { flock(lock, LOCK_EX) }
+        } catch {
+            throw MailUsersError(errno: error.code, doing: "lock", path: lockPath)
         }
         var entries = try entries()
         change(&entries)

@@ -1,6 +1,7 @@
 // Reading a store's mailboxes for people: what `door mail inbox` lists and `door mail show` prints.
 
 import Crypto
+import DoorwayBasics
 
 /// One message in a mailbox, summarised from its header.
 public struct MailboxEntry: Sendable, Equatable, Codable {

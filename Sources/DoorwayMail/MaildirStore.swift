@@ -1,5 +1,6 @@
 // Maildir storage: one Maildir per recipient mailbox, written so that an acknowledged message survives a crash.
 
+import DoorwayBasics
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
@@ -94,17 +95,10 @@ public final class MaildirStore: Sendable {
         let fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw MailStoreError(errno: errno, path: path, doing: "create") }
         var failure: MailStoreError?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = MailStoreError(errno: errno, path: path, doing: "write")
-                    return
-                }
-                offset += written
-            }
+        do throws(Errno) {
+            try FileDescriptor(fd).writeAll(bytes)
+        } catch {
+            failure = MailStoreError(errno: error.code, path: path, doing: "write")
         }
         if failure == nil, fsync(fd) != 0 { failure = MailStoreError(errno: errno, path: path, doing: "fsync") }
         if close(fd) != 0, failure == nil { failure = MailStoreError(errno: errno, path: path, doing: "close") }
@@ -142,8 +136,7 @@ public final class MaildirStore: Sendable {
             if safe {
                 name.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                let hex = Array("0123456789ABCDEF".utf8)
-                name += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
+                name += "%" + Hex.encode([byte], uppercase: true)
             }
         }
         return name.isEmpty ? "%00" : name

@@ -3,6 +3,7 @@
 import Crypto
 
 #if canImport(Glibc)
+import DoorwayBasics
 import Glibc
 #elseif canImport(Musl)
 import Musl
@@ -185,17 +186,10 @@ struct Maildrop: Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw MailStoreError(errno: errno, path: path, doing: "open") }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw MailStoreError(errno: errno, path: path, doing: "read")
-            }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-            if bytes.count >= limit { return Array(bytes.prefix(limit)) }
+        do throws(Errno) {
+            return try FileDescriptor(fd).readToEnd(limit: limit, chunkSize: 256 * 1024)
+        } catch {
+            throw MailStoreError(errno: error.code, path: path, doing: "read")
         }
     }
 }

@@ -3,6 +3,7 @@
 
 import Crypto
 import CryptoExtras
+import DoorwayBasics
 
 /// One stored password: `$scrypt$ln=15,r=8,p=1$SALT$HASH`, salt and hash in hex.
 ///
@@ -75,41 +76,5 @@ struct PasswordHash: Sendable, Equatable {
             from: password, salt: salt, outputByteCount: length, rounds: 1 << cost.logRounds,
             blockSize: cost.blockSize, parallelism: cost.parallelism)
         return key.withUnsafeBytes { Array($0) }
-    }
-}
-
-/// Lower-case hexadecimal, for salts and hashes in text files.
-enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    static func decode(_ text: Substring) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        func value(_ digit: UInt8) -> UInt8? {
-            switch digit {
-            case 48...57: digit - 48
-            case 97...102: digit - 87
-            case 65...70: digit - 55
-            default: nil
-            }
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
     }
 }

@@ -1,5 +1,7 @@
 // Quoted-printable (RFC 2045 §6.7) encoding for outgoing bodies and lenient decoding for stored ones.
 
+import DoorwayBasics
+
 extension MIME {
     /// Longest encoded line, excluding CRLF, that RFC 2045 permits.
     private static let quotedPrintableLineLimit = 76
@@ -34,7 +36,9 @@ extension MIME {
             if literal {
                 output.append(byte)
             } else {
-                output += [ASCII.equals, ASCII.upperHexDigits[Int(byte >> 4)], ASCII.upperHexDigits[Int(byte & 0x0F)]]
+                // Upper-case because RFC 2045 §6.7 requires upper-case hex digits in quoted-printable output.
+                output.append(ASCII.equals)
+                Hex.append(byte, to: &output, uppercase: true)
             }
             lineLength += width
             index += 1
@@ -77,7 +81,7 @@ extension MIME {
         while index < line.endIndex {
             let byte = line[index]
             if byte == ASCII.equals, index + 2 < line.endIndex,
-               let high = ASCII.hexValue(line[index + 1]), let low = ASCII.hexValue(line[index + 2]) {
+               let high = Hex.value(of: line[index + 1]), let low = Hex.value(of: line[index + 2]) {
                 output.append(high << 4 | low)
                 index += 3
             } else {

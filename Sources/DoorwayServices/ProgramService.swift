@@ -1,6 +1,7 @@
 // A program per connection, in the style of inetd and ucspi-tcp's tcpserver.
 
 import Doorway
+import DoorwayBasics
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -120,8 +121,7 @@ enum ProgramRun {
         }
         Thread.detachNewThread {
             var status: Int32 = 0
-            var result: pid_t = -1
-            repeat { result = waitpid(pid, &status, 0) } while result == -1 && errno == EINTR
+            _ = try? SystemCall.retryingInterrupts { waitpid(pid, &status, 0) }
             exited.withLockedValue { $0 = true }
             release(identity)
             finished.fail(Finished())

@@ -1,6 +1,7 @@
 // Running programs from tests: once with input and a timeout, or in the background to drive, watch and stop.
 
 import Doorway
+import DoorwayBasics
 import Foundation
 import Synchronization
 
@@ -157,7 +158,7 @@ public final class BackgroundProcess: Sendable {
         Thread.detachNewThread { shared.collect(from: error.read, into: .standardError) }
         Thread.detachNewThread {
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            _ = try? SystemCall.retryingInterrupts { waitpid(pid, &status, 0) }
             let signal = status & 0x7f
             shared.finish(signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal))
         }
@@ -330,8 +331,7 @@ private final class SharedState: Sendable {
     func collect(from descriptor: Int32, into stream: BackgroundProcess.Stream) {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
+            let count = (try? buffer.withUnsafeMutableBytes { try FileDescriptor(descriptor).read(into: $0) }) ?? -1
             if count <= 0 { break }
             state.withLock { state in
                 if stream == .standardOutput {
@@ -367,18 +367,10 @@ private final class InputPipe: Sendable {
             guard descriptor >= 0 else {
                 throw DoorwayTestingError("cannot write to `\(command.joined(separator: " "))`: its input is closed")
             }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes {
-                    writeDescriptor(descriptor, $0.baseAddress! + offset, $0.count - offset)
-                }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw DoorwayTestingError(
-                        "cannot write to `\(command.joined(separator: " "))`: \(String(cString: strerror(errno)))"
-                    )
-                }
-                offset += written
+            do throws(Errno) {
+                try FileDescriptor(descriptor).writeAll(bytes)
+            } catch {
+                throw DoorwayTestingError("cannot write to `\(command.joined(separator: " "))`: \(error)")
             }
         }
     }
@@ -397,9 +389,6 @@ private let brokenPipesIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 // File-scope names for the C calls that `BackgroundProcess` shadows with methods of the same name.
 private func closeDescriptor(_ descriptor: Int32) { _ = close(descriptor) }
 private func sendSignal(_ pid: Int32, _ signal: Int32) -> Int32 { kill(pid, signal) }
-private func writeDescriptor(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
-}
 
 private func pause() async {
     try? await Task.sleep(for: .milliseconds(10))
@@ -566,15 +555,7 @@ private func readWhole(_ path: String) -> String? {
     let file = open(path, O_RDONLY | O_CLOEXEC)
     guard file >= 0 else { return nil }
     defer { close(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4 << 20)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR { continue }
-        if count < 0 { return nil }
-        if count == 0 { break }
-        bytes += buffer[..<count]
-    }
+    guard let bytes = try? FileDescriptor(file).readToEnd(chunkSize: 4 << 20) else { return nil }
     return String(decoding: bytes, as: UTF8.self)
 }
 

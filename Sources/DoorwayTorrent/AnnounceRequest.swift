@@ -1,6 +1,6 @@
 // What a peer tells an HTTP tracker in /announce (BEP 3, BEP 23), parsed from the query string.
 
-import DoorwayWeb
+import DoorwayHTTP
 
 /// One announce: which torrent, which peer, where it listens and how far along it is.
 ///

@@ -1,5 +1,7 @@
 // Which peers we upload to: tit-for-tat on the fastest peers plus one rotating optimistic unchoke (BEP 3, mainline).
 
+import DoorwayBasics
+
 /// The choking algorithm, pure: give it the peers every 10 seconds with `recompute`, and with `refresh` when peers
 /// come, go or change interest in between; unchoke exactly the returned set.
 ///

@@ -1,39 +1,16 @@
-// Lowercase hexadecimal encoding and strict decoding, shared by info-hash formatting and error messages.
+// The torrent code's name for hexadecimal text (info-hashes, peer identities, error messages); the digits live
+// in DoorwayBasics, so these files need not import it.
+
+import DoorwayBasics
 
 enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
+    /// Two lowercase digits per byte.
     static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        DoorwayBasics.Hex.encode(bytes)
     }
 
     /// Accepts either case; nil on odd length or any non-hex character.
     static func decode(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
-        }
-        return out
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        DoorwayBasics.Hex.decode(text)
     }
 }

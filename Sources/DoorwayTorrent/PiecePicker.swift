@@ -1,6 +1,8 @@
 // Decides which blocks to request from which peer: finish started pieces, random first pieces, then rarest first,
 // and endgame duplication at the very end. Pure bookkeeping; the caller sends messages and verifies hashes.
 
+import DoorwayBasics
+
 /// The download-side piece picker.
 ///
 /// It tracks how many peers have each piece (availability), which blocks are requested from whom, which are

@@ -1,7 +1,7 @@
 // This process as a peer of one torrent: a server when it uploads, a client when it downloads.
 
 import Doorway
-import DoorwayWeb
+import DoorwayHTTP
 import NIOCore
 import NIOPosix
 

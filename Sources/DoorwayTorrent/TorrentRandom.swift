@@ -1,19 +1,6 @@
-// A seeded SplitMix64 generator, so piece picking and choking are reproducible in tests and differ per seed in use.
+// The seeded generator piece picking and choking use, so they are reproducible in tests and differ per seed in use.
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and statistically good enough for picking pieces and peers.
-/// Not for anything security-sensitive.
-struct TorrentRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import DoorwayBasics
 
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// SplitMix64 from DoorwayBasics: tiny, fast and statistically good enough for picking pieces and peers.
+typealias TorrentRandom = SplitMix64

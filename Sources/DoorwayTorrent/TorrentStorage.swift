@@ -1,6 +1,7 @@
 // A torrent's files on disk: pieces are read and written across file boundaries, off the event loop.
 
 import Crypto
+import DoorwayBasics
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
@@ -83,19 +84,11 @@ public final class TorrentStorage: Sendable {
     /// Writes `block` at `offset` within piece `piece`.
     public func write(piece: Int, offset: Int, _ block: [UInt8]) throws(TorrentStorageError) {
         try forEachSpan(piece: piece, offset: offset, length: block.count) { fd, fileOffset, range, path throws(TorrentStorageError) in
-            let failure = block.withUnsafeBytes { raw -> TorrentStorageError? in
-                var done = 0
-                while done < range.count {
-                    let count = pwrite(fd, raw.baseAddress! + range.lowerBound + done, range.count - done, off_t(fileOffset) + off_t(done))
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        return TorrentStorageError(errno: errno, doing: "write", path: path)
-                    }
-                    done += count
-                }
-                return nil
+            do throws(Errno) {
+                try FileDescriptor(fd).writeAll(block[range], at: Int(fileOffset))
+            } catch {
+                throw TorrentStorageError(errno: error.code, doing: "write", path: path)
             }
-            if let failure { throw failure }
         }
     }
 
@@ -103,20 +96,13 @@ public final class TorrentStorage: Sendable {
     public func read(piece: Int, offset: Int, length: Int) throws(TorrentStorageError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: length)
         try forEachSpan(piece: piece, offset: offset, length: length) { fd, fileOffset, range, path throws(TorrentStorageError) in
-            let failure = bytes.withUnsafeMutableBytes { raw -> TorrentStorageError? in
-                var done = 0
-                while done < range.count {
-                    let count = pread(fd, raw.baseAddress! + range.lowerBound + done, range.count - done, off_t(fileOffset) + off_t(done))
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        return TorrentStorageError(errno: errno, doing: "read", path: path)
-                    }
-                    if count == 0 { return TorrentStorageError("\(path) is shorter than the torrent says") }
-                    done += count
-                }
-                return nil
+            let count: Int
+            do throws(Errno) {
+                count = try FileDescriptor(fd).readAll(into: &bytes[range], at: Int(fileOffset))
+            } catch {
+                throw TorrentStorageError(errno: error.code, doing: "read", path: path)
             }
-            if let failure { throw failure }
+            if count < range.count { throw TorrentStorageError("\(path) is shorter than the torrent says") }
         }
         return bytes
     }

@@ -1,7 +1,7 @@
 // Asking an HTTP tracker for peers (BEP 3, compact lists of BEP 23, IPv6 peers of BEP 7).
 
 import Doorway
-import DoorwayWeb
+import DoorwayHTTP
 import NIOCore
 import NIOHTTP1
 

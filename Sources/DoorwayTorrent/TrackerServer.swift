@@ -1,7 +1,7 @@
 // An open HTTP tracker (BEP 3): peers announce themselves and learn about each other; state in memory.
 
 import Doorway
-import DoorwayWeb
+import DoorwayHTTP
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -47,14 +47,10 @@ public final class TrackerServer: Sendable {
         }
     }
 
-    /// Installs the tracker in a new connection's pipeline.
+    /// Installs the tracker in a new connection's pipeline. Bodies of GET requests are not expected and are
+    /// ignored.
     public var initializer: Server.Initializer {
-        { [self] channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                try channel.pipeline.syncOperations.addHandler(TrackerHTTPHandler(tracker: self))
-            }
-        }
+        HTTPResponder.initializer { [self] head, remoteAddress in .now(response(to: head, from: remoteAddress)) }
     }
 
     /// Binds `endpoint` and serves until the returned server is shut down.
@@ -73,6 +69,14 @@ public final class TrackerServer: Sendable {
 
     /// The swarms known now.
     public var swarmCount: Int { state.withLockedValue { $0.swarmCount } }
+
+    /// The answer to a request: bencoded for GET, 405 for anything else.
+    func response(to head: HTTPRequestHead, from peer: SocketAddress?) -> HTTPResponse {
+        let (status, body) =
+            head.method == .GET ? respond(to: head.uri, from: peer) : (.methodNotAllowed, Array("Use GET.\n".utf8))
+        let contentType = status == .ok ? "text/plain" : "text/plain; charset=utf-8"
+        return HTTPResponse(status: status, headers: ["Content-Type": contentType], body: body)
+    }
 
     /// The bencoded answer to `GET target` from `peer`.
     func respond(to target: String, from peer: SocketAddress?) -> (status: HTTPResponseStatus, body: [UInt8]) {
@@ -117,47 +121,6 @@ public final class TrackerServer: Sendable {
             return TrackerPeer.Address(ipv6: bytes)
         default:
             return nil
-        }
-    }
-}
-
-/// Answers each request as it completes; bodies of GET requests are not expected and are ignored.
-final class TrackerHTTPHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    private let tracker: TrackerServer
-    private var head: HTTPRequestHead?
-
-    init(tracker: TrackerServer) {
-        self.tracker = tracker
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-        case .body:
-            break
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            let (status, body) =
-                head.method == .GET
-                ? tracker.respond(to: head.uri, from: context.channel.remoteAddress)
-                : (.methodNotAllowed, Array("Use GET.\n".utf8))
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: status == .ok ? "text/plain" : "text/plain; charset=utf-8")
-            headers.add(name: "Content-Length", value: String(body.count))
-            let keepAlive = head.isKeepAlive
-            if !keepAlive { headers.add(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
-            let sent = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            if !keepAlive {
-                let loopBoundContext = context.loopBound
-                sent.whenComplete { _ in loopBoundContext.value.close(promise: nil) }
-            }
         }
     }
 }

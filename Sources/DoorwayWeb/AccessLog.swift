@@ -1,5 +1,6 @@
 // The access log: one line per response in the combined log format that nginx and Apache write.
 
+import DoorwayBasics
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
@@ -45,6 +46,6 @@ public final class AccessLog: Sendable {
     func record(_ line: String) {
         // A log that cannot be written must not stop the responses: the failure is dropped.
         var line = line
-        _ = line.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+        _ = line.withUTF8 { try? FileDescriptor(descriptor).writeAll(UnsafeRawBufferPointer($0)) }
     }
 }

@@ -1,5 +1,8 @@
 // Formats one access-log line in the Apache/nginx "combined" format.
 
+import DoorwayBasics
+import DoorwayHTTP
+
 /// Builds combined-format access log lines that cannot be forged by request contents.
 public struct CombinedLogLine: Sendable {
     /// `addr - - [time] "METHOD target VERSION" status bytes "referer" "user-agent"` plus a newline.
@@ -24,7 +27,6 @@ public struct CombinedLogLine: Sendable {
     }
 
     static func escape(_ text: String) -> String {
-        let hexDigits = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -35,10 +37,8 @@ public struct CombinedLogLine: Sendable {
             case 0x20..<0x7F:
                 output.append(byte)
             default:
-                output.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigits[Int(byte >> 4)],
-                    hexDigits[Int(byte & 0x0F)],
-                ])
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x")])
+                Hex.append(byte, to: &output, uppercase: true)
             }
         }
         return String(decoding: output, as: UTF8.self)

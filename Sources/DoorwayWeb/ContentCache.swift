@@ -1,5 +1,6 @@
 // Small files kept in memory, each checked against the file on disk (inode, size, mtime) before use.
 
+import DoorwayHTTP
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1

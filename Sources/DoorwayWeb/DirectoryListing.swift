@@ -1,5 +1,8 @@
 // Renders the HTML index page for a directory without an index file, similar to nginx's autoindex.
 
+import DoorwayBasics
+import DoorwayHTTP
+
 /// Builds a self-contained HTML5 directory index.
 public struct DirectoryListing: Sendable {
     public struct Entry: Sendable {
@@ -75,8 +78,7 @@ public struct DirectoryListing: Sendable {
 
     /// nginx-style `10-Oct-2000 13:55`, in UTC.
     static func modifiedText(_ secondsSince1970: Int) -> String {
-        let c = HTTPDate.components(secondsSince1970)
-        return "\(HTTPDate.pad2(c.day))-\(HTTPDate.monthNames[c.month - 1])-\(HTTPDate.pad4(c.year)) "
-            + "\(HTTPDate.pad2(c.hour)):\(HTTPDate.pad2(c.minute))"
+        let c = CivilTime(secondsSince1970: secondsSince1970)
+        return "\(CivilTime.pad2(c.day))-\(c.monthName)-\(CivilTime.pad4(c.year)) \(CivilTime.pad2(c.hour)):\(CivilTime.pad2(c.minute))"
     }
 }

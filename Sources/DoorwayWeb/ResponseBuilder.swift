@@ -1,5 +1,6 @@
 // Decides the response to one request: method, target, file, conditions, ranges (RFC 9110).
 
+import DoorwayHTTP
 import NIOCore
 import NIOHTTP1
 

@@ -1,5 +1,6 @@
 // The `Date` header value, formatted once a second rather than once a response.
 
+import DoorwayHTTP
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)

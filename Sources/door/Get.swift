@@ -2,7 +2,7 @@
 
 import ArgumentParser
 import Doorway
-import DoorwayWeb
+import DoorwayHTTP
 import NIOCore
 import NIOHTTP1
 
@@ -112,20 +112,7 @@ struct Get: AsyncParsableCommand {
             }
             path = name
         }
-        var headers = HTTPHeaders()
-        var offset = 0
-        if resume, let path {
-            offset = DownloadFile.size(of: path)
-            if offset > 0 {
-                headers.add(name: "Range", value: "bytes=\(offset)-")
-                if let validator = DownloadFile.validator(of: path) { headers.add(name: "If-Range", value: validator) }
-            }
-        }
-        var sink: DownloadFile?
-        var progress: ProgressBar?
-        var received = 0
-        var skipBody = false
-        let response = try await http.get(url, headers: headers) { head in
+        let report: (HTTPClient.ResponseHead) throws -> Void = { head in
             if verbose {
                 printError("* \(head.reusedConnection ? "reusing the connection" : "connected") to \(head.address.authority)")
             }
@@ -134,43 +121,27 @@ struct Get: AsyncParsableCommand {
                 for (name, value) in head.headers { text += "\(name): \(value)\r\n" }
                 try StandardOutput.write(ByteBuffer(string: text + "\r\n"))
             }
-            if head.status == .rangeNotSatisfiable, offset > 0,
-                head.headers.first(name: "content-range") == "bytes */\(offset)"
-            {
-                printError("door: \(path ?? url) is already complete (\(offset) bytes)")
-                skipBody = true
-                return
-            }
-            guard let path else { return }
-            if head.status.code >= 400 {
-                skipBody = true
-                return
-            }
-            let appending = head.status == .partialContent && offset > 0
-            sink = try DownloadFile(path: path, appending: appending)
-            if !appending { offset = 0 }
-            if let validator = head.headers.first(name: "etag").flatMap({ $0.hasPrefix("W/") ? nil : $0 })
-                ?? head.headers.first(name: "last-modified")
-            {
-                DownloadFile.setValidator(validator, of: path)
-            }
-            progress = ProgressBar(name: path, total: head.contentLength.map { $0 + offset }, start: offset)
-        } body: { bytes in
-            received += bytes.readableBytes
-            if skipBody { return }
-            if let sink {
-                try sink.write(bytes)
-                progress?.advance(to: offset + received)
-            } else {
-                try StandardOutput.write(bytes)
-            }
         }
-        progress?.finish()
-        let alreadyComplete = skipBody && response.status == .rangeNotSatisfiable
-        if response.status.code >= 400, !alreadyComplete {
+        let response: HTTPClient.ResponseHead
+        if let path {
+            var progress: ProgressBar?
+            let download = try await http.download(url, to: path, resuming: resume, head: report) { state in
+                if progress == nil { progress = ProgressBar(name: path, total: state.total, start: state.start) }
+                progress?.advance(to: state.position)
+            }
+            progress?.finish()
+            if download.wasAlreadyComplete {
+                printError("door: \(path) is already complete (\(download.resumedFrom) bytes)")
+                return .ok
+            }
+            response = download.head
+        } else {
+            response = try await http.get(url, head: report) { bytes in try StandardOutput.write(bytes) }
+        }
+        if response.status.code >= 400 {
             printError("door: \(response.address): \(response.status.code) \(response.status.reasonPhrase)")
         }
-        return alreadyComplete ? .ok : response.status
+        return response.status
     }
 }
 

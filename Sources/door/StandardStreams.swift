@@ -3,6 +3,7 @@
 // NIO's pipe bootstrap refuses regular files, and epoll refuses /dev/null, so standard input is read with
 // plain blocking reads on a thread of its own, whatever it is: a pipe, a terminal, a file or /dev/null.
 
+import DoorwayBasics
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -34,10 +35,11 @@ enum StandardInput {
                 continuation.yield(buffer)
             }
             while !stopped.withLockedValue({ $0 }) {
-                let count = storage.withUnsafeMutableBytes { read(0, $0.baseAddress, chunkSize) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    continuation.finish(throwing: StandardStreamError(reason: "cannot read standard input: \(String(cString: strerror(errno)))"))
+                let count: Int
+                do {
+                    count = try storage.withUnsafeMutableBytes { try FileDescriptor(0).read(into: $0) }
+                } catch {
+                    continuation.finish(throwing: StandardStreamError(reason: "cannot read standard input: \(error)"))
                     return
                 }
                 if count == 0 { break }
@@ -99,14 +101,10 @@ enum StandardOutput {
     private static let newlineByte: [UInt8] = [UInt8(ascii: "\n")]
 
     private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw StandardStreamError(reason: "cannot write standard output: \(String(cString: strerror(errno)))")
-            }
-            offset += written
+        do throws(Errno) {
+            try FileDescriptor(descriptor).writeAll(bytes)
+        } catch {
+            throw StandardStreamError(reason: "cannot write standard output: \(error)")
         }
     }
 }

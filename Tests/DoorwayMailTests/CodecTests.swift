@@ -1,5 +1,6 @@
 // Tests for the base64 and quoted-printable codecs.
 
+import DoorwayBasics
 import Testing
 @testable import DoorwayMail
 

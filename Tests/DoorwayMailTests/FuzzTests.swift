@@ -1,4 +1,5 @@
 // Fuzz-style tests: random inputs must never crash or break bounds, and chunking must never change behaviour.
+import DoorwayBasics
 import Testing
 @testable import DoorwayMail
 

@@ -1,6 +1,7 @@
 // Deterministic fuzzing: random bytes and random command mixes, split at random points, must never crash the
 // session, must only produce well-formed replies, and must keep its state consistent.
 
+import DoorwayBasics
 import Testing
 @testable import DoorwayMail
 

@@ -1,5 +1,6 @@
 // Round trips composed messages through the reader, and fuzzes the reader and codecs with seeded random input.
 
+import DoorwayBasics
 import Testing
 @testable import DoorwayMail
 

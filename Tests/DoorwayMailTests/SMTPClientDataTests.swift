@@ -1,6 +1,7 @@
 // Message text as it goes on the wire: every line ending becomes CRLF, leading dots are doubled, and the data
 // always ends with CRLF before the terminator.
 
+import DoorwayBasics
 import Testing
 @testable import DoorwayMail
 

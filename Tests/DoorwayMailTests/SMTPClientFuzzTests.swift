@@ -1,5 +1,6 @@
 // Random server behaviour must never crash the client and must always end in exactly one `.finished`.
 
+import DoorwayBasics
 import Testing
 @testable import DoorwayMail
 

@@ -1,5 +1,6 @@
 // Tests that no end-of-data look-alike (bare LF, bare CR, stuffed dots) can end a message early and smuggle a
 // second transaction (SMTP smuggling, CVE-2023-51764/51765/51766), in both line-ending modes and any chunking.
+import DoorwayBasics
 import Testing
 @testable import DoorwayMail
 

@@ -1,6 +1,7 @@
 // Seeded fuzzing of the bencode decoder: random values must round-trip, and random or mutated input must either
 // fail cleanly or be exactly the canonical encoding of what was decoded.
 
+import DoorwayBasics
 import DoorwayTorrent
 import Testing
 

@@ -1,5 +1,6 @@
 // Creating torrents: automatic piece size, the builder (byte-identical to mktorrent) and the incremental hasher.
 
+import DoorwayBasics
 import DoorwayTorrent
 import Testing
 

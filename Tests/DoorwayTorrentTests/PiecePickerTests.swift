@@ -1,5 +1,6 @@
 // Piece picking: block geometry, random-first then rarest-first, endgame, failures, and a simulated swarm.
 
+import DoorwayBasics
 import DoorwayTorrent
 import Testing
 
@@ -209,7 +210,7 @@ func seedBitfield(_ count: Int) -> Bitfield { Bitfield(count: count, repeating: 
 
 @Test(arguments: [UInt64(1), 2, 3, 4])
 func simulatedSwarmCompletes(seed: UInt64) {
-    var random = TestRandom(seed: seed)
+    var random = SplitMix64(seed: seed)
     let pieceCount = 150
     let peerCount = 8
     var picker = PiecePicker(
@@ -291,7 +292,7 @@ func simulatedSwarmCompletes(seed: UInt64) {
 @Test func largeTorrentWithManyPeersStaysCheap() {
     // 32768 pieces and 50 peers: every call is a byte-wise scan, so this finishes in well under a second even in
     // a debug build.
-    var random = TestRandom(seed: 42)
+    var random = SplitMix64(seed: 42)
     let pieceCount = 32_768
     var picker = PiecePicker(pieceCount: pieceCount, pieceLength: block, lastPieceLength: block, seed: 42)
     for peer in 0..<50 {

@@ -1,4 +1,4 @@
-// Shared helpers for the DoorwayTorrent tests: byte literals, a seeded PRNG and torrent construction.
+// Shared helpers for the DoorwayTorrent tests: byte literals and torrent construction.
 
 import DoorwayTorrent
 import Foundation
@@ -9,27 +9,6 @@ func bytes(_ text: String) -> [UInt8] {
 
 func base64(_ text: String) -> [UInt8] {
     [UInt8](Data(base64Encoded: text, options: .ignoreUnknownCharacters)!)
-}
-
-/// SplitMix64: tiny, seedable and good enough to drive fuzzing reproducibly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
-    }
 }
 
 /// The deterministic file contents the fixture torrents were created from (see TorrentFixtures.swift).

@@ -1,7 +1,7 @@
 // The tracker: announce parsing (binary-safe), swarm state, expiry, limits, and the bencoded answers.
 
 import Doorway
-import DoorwayWeb
+import DoorwayHTTP
 import NIOCore
 import Testing
 

@@ -1,6 +1,7 @@
 // RFC 9110 validators, conditional requests and ranges on a live server.
 
 import Doorway
+import DoorwayHTTP
 import DoorwayWeb
 import Testing
 

@@ -1,6 +1,7 @@
 // Connections on a live server: keep-alive, pipelining, Date, close, timeouts, the cap, slowloris and many clients.
 
 import Doorway
+import DoorwayHTTP
 import Foundation
 import DoorwayWeb
 import Testing

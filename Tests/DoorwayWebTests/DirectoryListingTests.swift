@@ -1,4 +1,5 @@
 // Tests for the HTML directory index page.
+import DoorwayHTTP
 import Testing
 
 @testable import DoorwayWeb

@@ -1,6 +1,7 @@
 // The HTTP client: keep-alive reuse, redirects, and clear errors for every way a fetch can fail.
 
 import Doorway
+import DoorwayHTTP
 import DoorwayTesting
 import DoorwayWeb
 import NIOCore

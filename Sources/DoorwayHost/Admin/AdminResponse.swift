@@ -1,5 +1,6 @@
-// One complete answer of the admin endpoint, with the security fields each kind of resource needs.
+// The admin endpoint's answers, with the security fields each kind of resource needs.
 
+import DoorwayHTTP
 import NIOHTTP1
 
 #if canImport(FoundationEssentials)
@@ -8,17 +9,14 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A status, header fields and a whole body: every admin resource is small enough to build in memory.
-struct AdminResponse: Sendable {
-    var status: HTTPResponseStatus
-    var headers: HTTPHeaders
-    var body: [UInt8]
+/// Every admin resource is small enough to build in memory.
+typealias AdminResponse = HTTPResponse
 
+extension AdminResponse {
     /// Every response: nothing is cached (it is live state, maybe behind a token), nothing is sniffed, and no
     /// address (which may carry the token) leaks through Referer.
     init(status: HTTPResponseStatus, contentType: String, body: [UInt8], extraHeaders: [(String, String)] = []) {
-        self.status = status
-        self.body = body
+        self.init(status: status, body: body)
         headers = HTTPHeaders([
             ("Content-Type", contentType),
             ("Cache-Control", "no-store"),

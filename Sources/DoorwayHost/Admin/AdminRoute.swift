@@ -1,7 +1,7 @@
 // Decides what an admin request asks for from its method, target and credentials alone: no I/O, so every
 // access-control and path rule is testable with strings.
 
-import DoorwayWeb
+import DoorwayHTTP
 
 /// What one request to the admin endpoint asks for, or why it is refused.
 enum AdminRoute: Equatable, Sendable {

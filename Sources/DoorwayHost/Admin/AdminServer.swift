@@ -1,6 +1,7 @@
 // The admin endpoint of a running host: a live dashboard, a read-only JSON API and Prometheus metrics.
 
 import Doorway
+import DoorwayHTTP
 import DoorwayMail
 import NIOCore
 import NIOHTTP1
@@ -52,13 +53,18 @@ public final class AdminServer: Sendable {
         self.idleTimeout = idleTimeout
     }
 
-    /// Installs the admin endpoint in a new connection's pipeline.
+    /// Installs the admin endpoint in a new connection's pipeline: answered on the event loop when no waiting
+    /// is needed, else after a task reads the host's state.
     public var initializer: Server.Initializer {
-        { [self] channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                try channel.pipeline.syncOperations.addHandler(AdminHTTPHandler(admin: self))
-            }
+        let tooLarge = AdminResponse.error(
+            .payloadTooLarge,
+            "the admin endpoint takes no request bodies (at most \(Self.maximumRequestBodySize) bytes)")
+        return HTTPResponder.initializer(maximumBodySize: Self.maximumRequestBodySize, bodyTooLarge: tooLarge) {
+            [self] head, _ in
+            let route = route(
+                method: head.method.rawValue, target: head.uri, authorization: head.headers.first(name: "authorization"))
+            if let response = immediateResponse(to: route) { return .now(response) }
+            return .later { await self.respond(to: route) }
         }
     }
 

@@ -1,5 +1,7 @@
 // Reading a configuration file, or its text, into a HostConfiguration.
 
+import DoorwayBasics
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -46,19 +48,13 @@ extension HostConfiguration {
                 fix: "check the path, or write the defaults there with door serve --print-config > \(path)")
         }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                throw ConfigurationError(
-                    file: path, message: "cannot read the configuration file: \(reason)",
-                    fix: "give a regular file that door can read")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[..<count])
+        let bytes: [UInt8]
+        do throws(Errno) {
+            bytes = try FileDescriptor(descriptor).readToEnd()
+        } catch {
+            throw ConfigurationError(
+                file: path, message: "cannot read the configuration file: \(error)",
+                fix: "give a regular file that door can read")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigurationError(

@@ -1,5 +1,7 @@
 // Interprets Range fields (RFC 9110 §14) and lays out multipart/byteranges bodies.
 
+import DoorwayBasics
+
 /// What a `Range` field asks of a representation of known length.
 public enum RangeRequest: Equatable, Sendable {
     /// Serve the full representation with 200: unknown unit, invalid syntax, or too many ranges.
@@ -140,15 +142,8 @@ public enum MultipartByteRanges: Sendable {
     /// Only hex digits follow a fixed prefix, so the boundary never needs quoting in the Content-Type field.
     public static func boundary(seed: UInt64) -> String {
         // SplitMix64 spreads similar seeds (e.g. counters) over unrelated-looking boundaries.
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        return "door-" + hex16(next()) + hex16(next())
+        var random = SplitMix64(seed: seed)
+        return "door-" + Hex.encode(random.next()) + Hex.encode(random.next())
     }
 
     /// `\r\n--boundary\r\nContent-Type: type\r\nContent-Range: bytes first-last/length\r\n\r\n`
@@ -188,10 +183,5 @@ public enum MultipartByteRanges: Sendable {
     private static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? Int.max : sum
-    }
-
-    private static func hex16(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

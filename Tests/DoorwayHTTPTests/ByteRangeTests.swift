@@ -1,7 +1,7 @@
 // Tests for Range field interpretation and multipart/byteranges framing.
 import Testing
 
-@testable import DoorwayWeb
+@testable import DoorwayHTTP
 
 @Suite struct RangeRequestTests {
     /// The examples of RFC 9110 §14.1.2 for a 10000-byte representation.

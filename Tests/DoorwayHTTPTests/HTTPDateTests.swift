@@ -1,7 +1,7 @@
 // Tests for HTTP date formatting and parsing (RFC 9110 §5.6.7) and the access-log timestamp.
 import Testing
 
-@testable import DoorwayWeb
+@testable import DoorwayHTTP
 
 @Suite struct HTTPDateTests {
     /// The instant used by all the RFC 9110 examples: Sun, 06 Nov 1994 08:49:37 GMT.

@@ -1,6 +1,7 @@
 // A file that a download is written to, remembering the server's validator so that a resume can use If-Range.
 
-import CDoorwayWeb
+import CDoorwayHTTP
+import DoorwayBasics
 import NIOCore
 
 #if canImport(Glibc)
@@ -31,8 +32,10 @@ public final class DownloadFile {
     deinit { close(descriptor) }
 
     public func write(_ bytes: ByteBuffer) throws {
-        if let failure = bytes.withUnsafeReadableBytes({ writeAll($0, to: descriptor) }) {
-            throw DownloadFileError(description: "cannot write \(path): \(String(cString: strerror(failure)))")
+        do {
+            try bytes.withUnsafeReadableBytes { try FileDescriptor(descriptor).writeAll($0) }
+        } catch {
+            throw DownloadFileError(description: "cannot write \(path): \(error)")
         }
     }
 

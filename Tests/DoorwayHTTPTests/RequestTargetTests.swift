@@ -1,7 +1,7 @@
 // Tests for request-target decoding, normalisation, traversal defences and path encoding.
 import Testing
 
-@testable import DoorwayWeb
+@testable import DoorwayHTTP
 
 @Suite struct RequestTargetTests {
     static func parse(_ target: String) -> RequestTarget? {

@@ -1,5 +1,7 @@
 // Turns a request-target into safe, normalised path segments, and encodes segments back into URL paths.
 
+import DoorwayBasics
+
 /// Why a request-target was rejected; the server answers 400.
 public struct RequestTargetError: Error, Equatable, Sendable {
     public var reason: String
@@ -128,7 +130,7 @@ public struct RequestTarget: Equatable, Sendable {
                 continue
             }
             guard raw.endIndex - index >= 3,
-                let high = QueryString.hexValue(raw[index + 1]), let low = QueryString.hexValue(raw[index + 2])
+                let high = Hex.value(of: raw[index + 1]), let low = Hex.value(of: raw[index + 2])
             else { throw RequestTargetError(reason: "malformed percent-encoding") }
             let value = high << 4 | low
             if value == UInt8(ascii: "/") {
@@ -156,17 +158,15 @@ public struct RequestTarget: Equatable, Sendable {
 
     /// Encodes one segment. With `encodeColon`, `:` is encoded too, so a relative reference made from the
     /// segment can never be read as a scheme such as `javascript:`.
-    static func percentEncodeSegment(_ segment: String, encodeColon: Bool = false) -> String {
+    package static func percentEncodeSegment(_ segment: String, encodeColon: Bool = false) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(segment.utf8.count)
-        let hexDigits = Array("0123456789ABCDEF".utf8)
         for byte in segment.utf8 {
             if isAllowedInSegment(byte), !(encodeColon && byte == UInt8(ascii: ":")) {
                 output.append(byte)
             } else {
                 output.append(UInt8(ascii: "%"))
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
+                Hex.append(byte, to: &output, uppercase: true)
             }
         }
         return String(decoding: output, as: UTF8.self)

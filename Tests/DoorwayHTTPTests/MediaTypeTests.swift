@@ -1,7 +1,7 @@
 // Tests for choosing Content-Type values from file names.
 import Testing
 
-@testable import DoorwayWeb
+@testable import DoorwayHTTP
 
 @Suite struct MediaTypeTests {
     @Test(arguments: [

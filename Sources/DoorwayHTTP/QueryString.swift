@@ -1,6 +1,8 @@
 // A URL query split into binary-safe parameters: a tracker's info_hash and peer_id are 20 raw bytes,
 // percent-encoded, so they must not pass through String.
 
+import DoorwayBasics
+
 /// The parameters of `a=1&b=%FF…` in order, names and values percent-decoded to bytes; `+` is a space.
 ///
 /// ```swift
@@ -48,7 +50,7 @@ public struct QueryString: Sendable {
             if byte == UInt8(ascii: "%") {
                 let high = bytes.index(after: index)
                 guard high < bytes.endIndex, bytes.index(after: high) < bytes.endIndex,
-                    let upper = hexValue(bytes[high]), let lower = hexValue(bytes[bytes.index(after: high)])
+                    let upper = Hex.value(of: bytes[high]), let lower = Hex.value(of: bytes[bytes.index(after: high)])
                 else { return nil }
                 decoded.append(upper << 4 | lower)
                 index = bytes.index(high, offsetBy: 2)
@@ -62,7 +64,6 @@ public struct QueryString: Sendable {
 
     /// RFC 3986 unreserved characters stay; every other byte is `%XX`, as trackers expect for info_hash.
     public static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
         var text: [UInt8] = []
         for byte in bytes {
             switch byte {
@@ -71,19 +72,10 @@ public struct QueryString: Sendable {
                 UInt8(ascii: "~"):
                 text.append(byte)
             default:
-                text += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 15)]]
+                text.append(UInt8(ascii: "%"))
+                Hex.append(byte, to: &text, uppercase: true)
             }
         }
         return String(decoding: text, as: UTF8.self)
-    }
-
-    /// The value of one hexadecimal digit (either case).
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

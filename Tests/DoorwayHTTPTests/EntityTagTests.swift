@@ -1,7 +1,7 @@
 // Tests for entity tags, their comparison functions and If-Match / If-None-Match parsing.
 import Testing
 
-@testable import DoorwayWeb
+@testable import DoorwayHTTP
 
 @Suite struct EntityTagTests {
     @Test func headerValueQuotesAndMarksWeakness() {
