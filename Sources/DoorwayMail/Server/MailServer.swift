@@ -52,9 +52,10 @@ public final class MailServer: Sendable {
 
     public let configuration: Configuration
     public let store: MaildirStore
-    private let storage: NIOThreadPool
+    /// Threads for the blocking work: deliveries, password checks, maildrop access.
+    let storage: NIOThreadPool
+    let metrics: MailMetrics
     private let pop3: POP3Context
-    private let metrics: MailMetrics
 
     /// Opens the store and starts its storage threads.
     ///
@@ -89,11 +90,7 @@ public final class MailServer: Sendable {
                     configuration: configuration.smtp, peer: peer, now: MailDate.now, messageID: MailDate.uniqueID
                 )
                 try channel.pipeline.syncOperations.addHandler(
-                    SMTPConnectionHandler(
-                        session: session, store: store, storage: storage,
-                        commandTimeout: TimeAmount(configuration.commandTimeout),
-                        dataTimeout: TimeAmount(configuration.dataTimeout), metrics: metrics
-                    )
+                    LineProtocolDriver(session: session, delegate: SMTPConnectionDelegate(server: self))
                 )
             }
         }
@@ -103,35 +100,30 @@ public final class MailServer: Sendable {
     public var pop3Initializer: Server.Initializer {
         { [self] channel in
             channel.eventLoop.makeCompletedFuture {
+                let session = POP3Session(configuration: configuration.pop3)
                 try channel.pipeline.syncOperations.addHandler(
-                    POP3ConnectionHandler(session: POP3Session(configuration: configuration.pop3), context: pop3)
+                    LineProtocolDriver(session: session, delegate: POP3ConnectionDelegate(context: pop3))
                 )
             }
         }
     }
 
-    /// Binds `endpoint` and serves POP3 until the returned server is shut down.
-    public func servePOP3(
-        on endpoint: Endpoint,
-        parameters: TransportParameters = TransportParameters(),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> Server {
-        try await serve(pop3Initializer, on: endpoint, parameters: parameters, group: group)
-    }
-
     /// Binds `endpoint` and serves SMTP until the returned server is shut down.
-    public func serveSMTP(
-        on endpoint: Endpoint,
-        parameters: TransportParameters = TransportParameters(),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> Server {
-        try await serve(smtpInitializer, on: endpoint, parameters: parameters, group: group)
+    public func serveSMTP(on endpoint: Endpoint) async throws -> Server {
+        try await serve(smtpInitializer, on: endpoint)
     }
 
-    /// Both protocols take TCP and the same connection cap.
-    private func serve(
-        _ initializer: @escaping Server.Initializer, on endpoint: Endpoint, parameters: TransportParameters,
-        group: any EventLoopGroup
+    /// Binds `endpoint` and serves POP3 until the returned server is shut down.
+    public func servePOP3(on endpoint: Endpoint) async throws -> Server {
+        try await serve(pop3Initializer, on: endpoint)
+    }
+
+    /// Binds `endpoint` and serves the protocol that `initializer` installs (``smtpInitializer`` or
+    /// ``pop3Initializer``) over TCP, with the server's connection cap.
+    public func serve(
+        _ initializer: @escaping Server.Initializer, on endpoint: Endpoint,
+        parameters: TransportParameters = TransportParameters(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
         try await Server.bind(
             endpoint, transport: .tcp, parameters: parameters,

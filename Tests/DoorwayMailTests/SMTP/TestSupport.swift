@@ -10,7 +10,7 @@ enum TestSupport {
 
     static func configuration(
         domains: [String] = [],
-        maximumMessageSize: Int = 25 * 1024 * 1024,
+        maximumMessageSize: Int = SMTPConfiguration.defaultMaximumMessageSize,
         maximumRecipients: Int = 100,
         maximumErrors: Int = 10,
         strict: Bool = false

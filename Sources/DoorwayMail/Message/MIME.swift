@@ -37,11 +37,7 @@ public enum MIME: Sendable {
 
     /// Decodes base64 leniently: whitespace, line breaks and other foreign octets are skipped, missing padding
     /// is fine, and `=` ends a quantum so concatenated padded chunks (seen from some mailers) still decode.
-    public static func decodeBase64(_ bytes: [UInt8]) -> [UInt8] {
-        decodeBase64(bytes[...])
-    }
-
-    static func decodeBase64(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+    public static func decodeBase64(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count / 4 * 3)
         var accumulator: UInt32 = 0

@@ -5,7 +5,7 @@
 ///
 /// Deletions happen only through `.update`, which only QUIT in the TRANSACTION state produces; a timeout, a
 /// shutdown or a lost connection leaves the maildrop untouched (RFC 1939 §6).
-public struct POP3Session: Sendable {
+public struct POP3Session: PipelinedSession, Sendable {
     /// RFC 1939 §3's states. UPDATE lasts from QUIT until the I/O layer reports the deletions.
     enum State: Sendable, Equatable {
         case authorization
@@ -62,19 +62,7 @@ public struct POP3Session: Sendable {
 
     /// Processes any chunk of the client's byte stream; every complete command is answered in order.
     public mutating func receive(_ bytes: [UInt8]) -> [POP3Action] {
-        var actions: [POP3Action] = []
-        var offset = 0
-        while offset < bytes.count && !isClosed {
-            if pending != nil {
-                bufferWhileWaiting(bytes[offset...])
-                break
-            }
-            let end = offset + min(Self.receiveSliceSize, bytes.count - offset)
-            reader.append(bytes[offset..<end])
-            offset = end
-            processBufferedInput(into: &actions)
-        }
-        return actions
+        feed(bytes)
     }
 
     /// The answer to `.authenticate`: replies, then resumes processing buffered input.
@@ -164,16 +152,6 @@ public struct POP3Session: Sendable {
 
     var remainingCount: Int { deleted.lazy.filter { !$0 }.count }
 
-    private mutating func bufferWhileWaiting(_ bytes: ArraySlice<UInt8>) {
-        let room = max(0, Self.maximumBufferedInput - reader.bufferedCount)
-        if bytes.count > room {
-            inputOverflowed = true
-            reader.append(bytes.prefix(room))
-        } else {
-            reader.append(bytes)
-        }
-    }
-
     /// After a storage answer: close if pipelined input was dropped, else go on with what was buffered.
     private mutating func resume(into actions: inout [POP3Action]) {
         guard !isClosed else { return }
@@ -186,7 +164,7 @@ public struct POP3Session: Sendable {
         processBufferedInput(into: &actions)
     }
 
-    private mutating func processBufferedInput(into actions: inout [POP3Action]) {
+    mutating func processBufferedInput(into actions: inout [POP3Action]) {
         while !isClosed && pending == nil {
             guard let event = reader.nextEvent(maximumLength: Self.maximumCommandLength) else { break }
             switch event {
@@ -200,20 +178,13 @@ public struct POP3Session: Sendable {
                 break
             }
         }
-        reader.compact()
-        if pending != nil && reader.bufferedCount > Self.maximumBufferedInput {
-            inputOverflowed = true
-            reader.truncate(to: Self.maximumBufferedInput)
-        }
+        boundInput()
     }
 
     /// Sends "-ERR <text>" and counts it; reaching the limit closes after that reply.
     mutating func reject(_ text: String, into actions: inout [POP3Action]) {
         actions.append(Self.reply("-ERR \(text)"))
-        if errorCount < Int.max { errorCount += 1 }
-        if errorCount >= configuration.maximumErrors {
-            close(into: &actions)
-        }
+        if countError(limit: configuration.maximumErrors) { close(into: &actions) }
     }
 
     mutating func close(into actions: inout [POP3Action]) {

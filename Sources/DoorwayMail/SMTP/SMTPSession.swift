@@ -1,7 +1,7 @@
 // The I/O-free SMTP server session: it turns inbound octets and delivery outcomes into replies, deliveries and a
 // close, so the networking layer only moves bytes and the protocol logic stays fully testable.
 
-public struct SMTPSession: Sendable {
+public struct SMTPSession: PipelinedSession, Sendable {
     /// Which RFC 5321 §4.5.3.2 server timeout applies: 5 minutes while awaiting a command, 3 minutes per data
     /// block during DATA. While `isWaitingForDelivery` the phase is `.command`; the I/O layer should not time the
     /// client out then, because the wait is ours.
@@ -42,6 +42,9 @@ public struct SMTPSession: Sendable {
     /// True from a `.deliver` until `deliveryFinished(_:)`; input meanwhile is buffered, not processed.
     public private(set) var isWaitingForDelivery = false
 
+    /// The same as `isWaitingForDelivery`, under the name the line-protocol driver knows.
+    public var isWaiting: Bool { isWaitingForDelivery }
+
     public var phase: Phase {
         if isClosed { return .closed }
         return collector == nil ? .command : .data
@@ -69,19 +72,7 @@ public struct SMTPSession: Sendable {
 
     /// Processes any chunk of the client's byte stream; every complete command is handled in order.
     public mutating func receive(_ bytes: [UInt8]) -> [SMTPAction] {
-        var actions: [SMTPAction] = []
-        var offset = 0
-        while offset < bytes.count && !isClosed {
-            if isWaitingForDelivery {
-                bufferWhileWaiting(bytes[offset...])
-                break
-            }
-            let end = offset + min(Self.receiveSliceSize, bytes.count - offset)
-            reader.append(bytes[offset..<end])
-            offset = end
-            processBufferedInput(into: &actions)
-        }
-        return actions
+        feed(bytes)
     }
 
     /// Reports the store's outcome for the last `.deliver`, replies, then resumes processing buffered input.
@@ -125,17 +116,7 @@ public struct SMTPSession: Sendable {
         return actions
     }
 
-    private mutating func bufferWhileWaiting(_ bytes: ArraySlice<UInt8>) {
-        let room = max(0, Self.maximumBufferedInput - reader.bufferedCount)
-        if bytes.count > room {
-            inputOverflowed = true
-            reader.append(bytes.prefix(room))
-        } else {
-            reader.append(bytes)
-        }
-    }
-
-    private mutating func processBufferedInput(into actions: inout [SMTPAction]) {
+    mutating func processBufferedInput(into actions: inout [SMTPAction]) {
         while !isClosed && !isWaitingForDelivery {
             if collector != nil {
                 guard let event = reader.nextEvent(maximumLength: DataCollector.maximumTextLength + 1) else { break }
@@ -159,11 +140,7 @@ public struct SMTPSession: Sendable {
                 }
             }
         }
-        reader.compact()
-        if isWaitingForDelivery && reader.bufferedCount > Self.maximumBufferedInput {
-            inputOverflowed = true
-            reader.truncate(to: Self.maximumBufferedInput)
-        }
+        boundInput()
     }
 
     private mutating func finishData(into actions: inout [SMTPAction]) {
@@ -203,8 +180,7 @@ public struct SMTPSession: Sendable {
     /// Sends an error reply and counts it; reaching the limit adds 421 4.7.0 and closes.
     mutating func reject(_ reply: SMTPReply, into actions: inout [SMTPAction]) {
         actions.append(.reply(reply))
-        if errorCount < Int.max { errorCount += 1 }
-        if errorCount >= configuration.maximumErrors {
+        if countError(limit: configuration.maximumErrors) {
             actions.append(.reply(.tooManyErrors(configuration.hostname)))
             close(into: &actions)
         }
