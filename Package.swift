@@ -110,6 +110,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -196,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "DoorwayHostTests",
             dependencies: [
-                "Doorway", "DoorwayHost", "DoorwayMail", "DoorwayTorrent", "DoorwayTesting",
+                "Doorway", "DoorwayHost", "DoorwayMail", "DoorwayTorrent", "DoorwayWeb", "DoorwayTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

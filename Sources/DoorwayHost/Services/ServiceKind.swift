@@ -1,6 +1,7 @@
-// Which application a configured service runs.
+// Which application a configured service runs, and where that kind of service is defined.
 
 import Doorway
+import DoorwayServices
 
 /// The application a `[[service]]` runs, named by its `kind` key.
 public enum ServiceKind: String, CaseIterable, Sendable {
@@ -29,48 +30,33 @@ public enum ServiceKind: String, CaseIterable, Sendable {
     /// Runs a program per connection, its standard input and output joined to the connection.
     case exec
 
-    /// The well-known port of the simple services (RFC 862–868).
-    var wellKnownPort: Port? {
+    /// Where this kind's keys, defaults, reading, rendering and launch live.
+    var definition: any ServiceKindDefinition {
         switch self {
-        case .echo: .echo
-        case .discard: .discard
-        case .daytime: .daytime
-        case .chargen: .chargen
-        case .qotd: .qotd
-        case .time: .time
-        default: nil
+        case .web: WebService()
+        case .smtp: SMTPService()
+        case .pop3: POP3Service()
+        case .tracker: TrackerService()
+        case .seed: SeedService()
+        case .exec: ExecService()
+        case .echo: SimpleServiceKind(service: .echo)
+        case .discard: SimpleServiceKind(service: .discard)
+        case .daytime: SimpleServiceKind(service: .daytime)
+        case .chargen: SimpleServiceKind(service: .chargen)
+        case .qotd: SimpleServiceKind(service: .qotd)
+        case .time: SimpleServiceKind(service: .time)
         }
     }
 
     /// Where the service listens when `listen` is not given; `exec` has no customary port.
-    func defaultPort(plan: PortPlan) -> Port? {
-        switch self {
-        case .web: return plan.webPort
-        case .smtp: return plan.smtpPort
-        case .pop3: return plan.pop3Port
-        case .tracker: return plan.trackerPort
-        case .seed: return plan.firstSeedPort
-        case .exec: return nil
-        default:
-            guard let port = wellKnownPort else { return nil }
-            return plan.privileged ? port : Port(PortPlan.unprivilegedOffset + port.rawValue)
-        }
-    }
+    func defaultPort(plan: PortPlan) -> Port? { definition.defaultPort(plan: plan) }
 
     /// The transports used when `transport` is not given.
-    var defaultTransports: [Transport] {
-        wellKnownPort == nil ? [.tcp] : [.tcp, .udp]
-    }
+    var defaultTransports: [Transport] { definition.defaultTransports }
 
-    /// The transports the application can serve: only the simple services answer datagrams.
-    /// Seeds need IP ports, since each further torrent takes the next one.
-    var supportedTransports: [Transport] {
-        if self == .seed { return [.tcp] }
-        return wellKnownPort == nil ? [.tcp, .unix] : [.tcp, .udp, .unix]
-    }
+    /// The transports the application can serve.
+    var supportedTransports: [Transport] { definition.supportedTransports }
 
     /// The connection limit used when `max-connections` is not given.
-    var defaultMaximumConnections: Int? {
-        self == .web ? 4096 : nil
-    }
+    var defaultMaximumConnections: Int? { definition.defaultMaximumConnections }
 }
