@@ -138,6 +138,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -246,7 +247,8 @@ let package = Package(
         .testTarget(
             name: "DoorwayHostTests",
             dependencies: [
-                "Doorway", "DoorwayBasics", "DoorwayHTTP", "DoorwayHost", "DoorwayMail", "DoorwayTorrent", "DoorwayTesting",
+                "Doorway", "DoorwayBasics", "DoorwayHTTP", "DoorwayHost", "DoorwayMail", "DoorwayTorrent", "DoorwayWeb",
+                "DoorwayTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -14,11 +14,14 @@ public struct TrackerState: Sendable {
         /// Seconds between a client's announces (`interval`); 30 minutes, as opentracker.
         public var interval: Int = 1800
         /// Seconds after its last announce that a peer is forgotten: two intervals and a little.
-        public var peerLifetime: Int = 2 * 1800 + 60
+        public var peerLifetime: Int = Limits.peerLifetime(interval: 1800)
         public var maximumSwarms: Int = 100_000
         public var maximumPeersPerSwarm: Int = 10_000
 
         public init() {}
+
+        /// The peer lifetime for clients that announce every `interval` seconds: two intervals and a little.
+        public static func peerLifetime(interval: Int) -> Int { 2 * interval + 60 }
     }
 
     struct Swarm: Sendable {

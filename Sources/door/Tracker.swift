@@ -45,7 +45,7 @@ struct TrackerServe: AsyncParsableCommand {
         try await reportingErrors {
             var limits = TrackerState.Limits()
             limits.interval = interval
-            limits.peerLifetime = 2 * interval + 60
+            limits.peerLifetime = TrackerState.Limits.peerLifetime(interval: interval)
             limits.maximumSwarms = maximumTorrents
             limits.maximumPeersPerSwarm = maximumPeers
             let tracker = TrackerServer(limits: limits)

@@ -2,6 +2,9 @@
 
 import Doorway
 import DoorwayHost
+import DoorwayMail
+import DoorwayTorrent
+import DoorwayWeb
 import Testing
 
 #if canImport(Glibc)
@@ -55,7 +58,7 @@ struct ParsingTests {
             ])
         #expect(service.transports == [.tcp])
         #expect(service.maximumConnections == 50)
-        #expect(service.settings == .web(.init(root: "/var/www", listFolders: true, hiddenFiles: true)))
+        #expect(service.settings == .web(.init(root: "/var/www", policy: .init(listsFolders: true, servesHiddenFiles: true))))
     }
 
     @Test func webDefaults() throws {
@@ -64,7 +67,7 @@ struct ParsingTests {
         #expect(service.listen == [.host(.any, port: 8080)])
         #expect(service.transports == [.tcp])
         #expect(service.maximumConnections == 4096)
-        #expect(service.settings == .web(.init(root: "public", listFolders: false, hiddenFiles: false)))
+        #expect(service.settings == .web(.init(root: "public", policy: .init(listsFolders: false, servesHiddenFiles: false))))
         #expect(service.parameters == TransportParameters())
     }
 
@@ -95,9 +98,10 @@ struct ParsingTests {
             service.settings
                 == .smtp(
                     .init(
-                        maildir: "/var/mail/door", hostname: "mx.example.org",
-                        domains: ["example.org", "example.net"],
-                        maximumMessageSize: 1_048_576, maximumRecipients: 5, strictLineEndings: true)))
+                        maildir: "/var/mail/door",
+                        smtp: SMTPConfiguration(
+                            hostname: "mx.example.org", domains: ["example.org", "example.net"],
+                            maximumMessageSize: 1_048_576, maximumRecipients: 5, strictLineEndings: true))))
     }
 
     @Test func smtpDefaults() throws {
@@ -107,11 +111,11 @@ struct ParsingTests {
             return
         }
         #expect(smtp.maildir == "mail")
-        #expect(smtp.hostname == nil)
-        #expect(smtp.domains.isEmpty)
-        #expect(smtp.maximumMessageSize == 25 * 1024 * 1024)
-        #expect(smtp.maximumRecipients == 100)
-        #expect(smtp.strictLineEndings == false)
+        #expect(smtp.smtp.hostname.isEmpty)  // none given: the machine's name
+        #expect(smtp.smtp.domains.isEmpty)
+        #expect(smtp.smtp.maximumMessageSize == 25 * 1024 * 1024)
+        #expect(smtp.smtp.maximumRecipients == 100)
+        #expect(smtp.smtp.strictLineEndings == false)
     }
 
     @Test func pop3Keys() throws {
@@ -134,10 +138,10 @@ struct ParsingTests {
         }
         #expect(services[0].listen == [.host(.any, port: 1110)])
         #expect(plain.maildir == "mail")
-        #expect(plain.users == nil)
-        #expect(plain.usersFile == "mail/.users")
+        #expect(plain.users.path == MailServer.Configuration(maildir: "mail", smtp: plain.smtp).users.path)
+        #expect(plain.users.path == "mail/.users")
         #expect(tuned.maildir == "other-mail")
-        #expect(tuned.usersFile == "secrets/users")
+        #expect(tuned.users.path == "secrets/users")
     }
 
     @Test func trackerKeys() throws {
@@ -147,11 +151,22 @@ struct ParsingTests {
         #expect(service.listen == [.host(.any, port: 6969)])
         #expect(
             service.settings
-                == .tracker(.init(interval: .seconds(600), maximumTorrents: 10, maximumPeers: 20)))
+                == .tracker(trackerLimits(interval: 600, maximumTorrents: 10, maximumPeers: 20)))
         let plain = try #require(parseConfiguration("[[service]]\nkind = \"tracker\"\n").services.first)
         #expect(
             plain.settings
-                == .tracker(.init(interval: .seconds(1800), maximumTorrents: 100_000, maximumPeers: 10_000)))
+                == .tracker(trackerLimits(interval: 1800, maximumTorrents: 100_000, maximumPeers: 10_000)))
+    }
+
+    @Test func trackerPeersAreForgottenAfterTwoIntervalsAndAMinute() throws {
+        let service = try #require(
+            parseConfiguration("[[service]]\nkind = \"tracker\"\ninterval = 600\n").services.first)
+        guard case .tracker(let limits) = service.settings else {
+            Issue.record("expected tracker settings, got \(service.settings)")
+            return
+        }
+        #expect(limits.interval == 600)
+        #expect(limits.peerLifetime == 2 * 600 + 60)
     }
 
     @Test func seedKeys() throws {

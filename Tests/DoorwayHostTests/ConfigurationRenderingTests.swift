@@ -2,6 +2,8 @@
 
 import Doorway
 import DoorwayHost
+import DoorwayMail
+import DoorwayWeb
 import Testing
 
 struct RenderingTests {
@@ -16,7 +18,7 @@ struct RenderingTests {
             name: "site", kind: .web,
             listen: [testEndpoint("127.0.0.1:8081"), testEndpoint("[fe80::1%eth0]:8081")],
             transports: [.tcp], maximumConnections: 10,
-            settings: .web(.init(root: "/var/www/\"quoted\"", listFolders: true, hiddenFiles: true)))
+            settings: .web(.init(root: "/var/www/\"quoted\"", policy: .init(listsFolders: true, servesHiddenFiles: true))))
         web.parameters = TransportParameters(
             sendBufferSize: 1000, receiveBufferSize: 2000, maximumSegmentSize: 1200, noDelay: false,
             keepAlive: .init(idle: .seconds(7), interval: .seconds(3), count: 2), reuseAddress: true,
@@ -31,14 +33,16 @@ struct RenderingTests {
                     kind: .smtp, listen: [testEndpoint(":2526")],
                     settings: .smtp(
                         .init(
-                            maildir: "m", hostname: "mx.example.org", domains: ["a.example", "b.example"],
-                            maximumMessageSize: 1000, maximumRecipients: 2, strictLineEndings: true))),
+                            maildir: "m",
+                            smtp: SMTPConfiguration(
+                                hostname: "mx.example.org", domains: ["a.example", "b.example"],
+                                maximumMessageSize: 1000, maximumRecipients: 2, strictLineEndings: true)))),
                 ServiceConfiguration(
-                    kind: .pop3, listen: [testEndpoint(":1111")], settings: .pop3(.init(maildir: "m", users: "u"))
+                    kind: .pop3, listen: [testEndpoint(":1111")], settings: .pop3(pop3Settings(maildir: "m", users: "u"))
                 ),
                 ServiceConfiguration(
                     kind: .tracker, listen: [testEndpoint(":6970")],
-                    settings: .tracker(.init(interval: .seconds(60), maximumTorrents: 3, maximumPeers: 4))),
+                    settings: .tracker(trackerLimits(interval: 60, maximumTorrents: 3, maximumPeers: 4))),
                 ServiceConfiguration(
                     kind: .seed, listen: [testEndpoint(":7000")], settings: .seed(.init(torrents: "t"))),
                 ServiceConfiguration(

@@ -2,6 +2,8 @@
 
 import Doorway
 import DoorwayHost
+import DoorwayMail
+import DoorwayTorrent
 import Testing
 
 let unprivilegedPlan = PortPlan(privileged: false)
@@ -27,4 +29,21 @@ func configurationError(_ text: String, sourceLocation: SourceLocation = #_sourc
 
 func testEndpoint(_ text: String) -> Endpoint {
     try! Endpoint(parsing: text)
+}
+
+/// A tracker's limits as a configuration with these keys gives them.
+func trackerLimits(interval: Int, maximumTorrents: Int, maximumPeers: Int) -> TrackerState.Limits {
+    var limits = TrackerState.Limits()
+    limits.interval = interval
+    limits.peerLifetime = TrackerState.Limits.peerLifetime(interval: interval)
+    limits.maximumSwarms = maximumTorrents
+    limits.maximumPeersPerSwarm = maximumPeers
+    return limits
+}
+
+/// A post office's settings: its maildir and users file, as written.
+func pop3Settings(maildir: String, users: String) -> MailServer.Configuration {
+    var mail = MailServer.Configuration(maildir: maildir, smtp: SMTPConfiguration(hostname: ""))
+    mail.users = MailUsers(path: users)
+    return mail
 }

@@ -9,155 +9,73 @@ struct ConfigurationKey: Sendable {
     /// A value to suggest in a fix, as TOML.
     var example: String
 
+    init(_ name: String, _ help: String, example: String) {
+        self.name = name
+        self.help = help
+        self.example = example
+    }
+
     /// The top-level keys.
-    static let topLevel: [ConfigurationKey] = [
+    static let topLevel = [
         ConfigurationKey(
-            name: "data", help: "The folder relative paths are resolved in (default \"door-data\").",
+            "data", "The folder relative paths are resolved in (default \"\(HostConfiguration.defaultDataFolder)\").",
             example: "\"door-data\""),
-        ConfigurationKey(
-            name: "admin", help: "The administration interface.",
-            example: "{ listen = \"127.0.0.1:8099\" }"),
-        ConfigurationKey(
-            name: "service", help: "One [[service]] table per service.", example: "[{ kind = \"web\" }]"),
+        ConfigurationKey("admin", "The administration interface.", example: "{ listen = \"127.0.0.1:8099\" }"),
+        ConfigurationKey("service", "One [[service]] table per service.", example: "[{ kind = \"web\" }]"),
     ]
 
     /// The keys of `[admin]`.
-    static let admin: [ConfigurationKey] = [
+    static let admin = [
         ConfigurationKey(
-            name: "listen",
-            help: "Where the administration interface listens (default \"127.0.0.1:8099\").",
+            "listen", "Where the administration interface listens (default \"\(AdminConfiguration.defaultListen)\").",
             example: "\"127.0.0.1:8099\""),
         ConfigurationKey(
-            name: "token", help: "The bearer token every request must carry (default: none required).",
+            "token", "The bearer token every request must carry (default: none required).",
             example: "\"a-long-secret\""),
     ]
 
     /// The keys every `[[service]]` may have.
-    static let common: [ConfigurationKey] = [
+    static let common = [
         ConfigurationKey(
-            name: "kind",
-            help:
-                "Which application runs: \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+            "kind", "Which application runs: \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", ")).",
             example: "\"web\""),
+        ConfigurationKey("name", "A name unique among the services (default: the kind).", example: "\"web\""),
         ConfigurationKey(
-            name: "name", help: "A name unique among the services (default: the kind).",
-            example: "\"web\""),
-        ConfigurationKey(
-            name: "listen",
-            help:
-                "Where it listens: \"HOST:PORT\", \":PORT\" (all interfaces), \"[IPv6]:PORT\" or \"unix:PATH\"; "
+            "listen",
+            "Where it listens: \"HOST:PORT\", \":PORT\" (all interfaces), \"[IPv6]:PORT\" or \"unix:PATH\"; "
                 + "a string or an array.",
             example: "[\":8080\"]"),
         ConfigurationKey(
-            name: "transport",
-            help: "\"tcp\", \"udp\" or \"unix\", or an array of them; unix: endpoints imply unix.",
+            "transport", "\"tcp\", \"udp\" or \"unix\", or an array of them; unix: endpoints imply unix.",
             example: "\"tcp\""),
         ConfigurationKey(
-            name: "max-connections",
-            help: "The most connections served at once (default: unlimited; web 4096).",
+            "max-connections",
+            "The most connections served at once (default: unlimited; web "
+                + "\(ServiceKind.web.defaultMaximumConnections.map(String.init) ?? "unlimited")).",
             example: "4096"),
     ]
 
     /// The transport parameters every `[[service]]` may have; all optional.
-    static let parameters: [ConfigurationKey] = [
-        ConfigurationKey(name: "send-buffer", help: "SO_SNDBUF in bytes.", example: "65536"),
-        ConfigurationKey(name: "receive-buffer", help: "SO_RCVBUF in bytes.", example: "65536"),
+    static let parameters = [
+        ConfigurationKey("send-buffer", "SO_SNDBUF in bytes.", example: "65536"),
+        ConfigurationKey("receive-buffer", "SO_RCVBUF in bytes.", example: "65536"),
+        ConfigurationKey("mss", "TCP_MAXSEG in bytes, 88–32767 (TCP only).", example: "1400"),
+        ConfigurationKey("no-delay", "TCP_NODELAY (TCP only).", example: "true"),
+        ConfigurationKey("keepalive", "TCP keepalive probes (TCP only).", example: "true"),
+        ConfigurationKey("keepalive-idle", "Seconds idle before the first probe (default 60).", example: "60"),
+        ConfigurationKey("keepalive-interval", "Seconds between probes (default 10).", example: "10"),
+        ConfigurationKey("keepalive-count", "Probes before giving up (default 5).", example: "5"),
+        ConfigurationKey("reuse-address", "SO_REUSEADDR (default true).", example: "true"),
+        ConfigurationKey("backlog", "Connections waiting to be accepted, 1–65535 (streams only).", example: "256"),
+        ConfigurationKey("idle-timeout", "Seconds without traffic before a connection is closed.", example: "300"),
         ConfigurationKey(
-            name: "mss", help: "TCP_MAXSEG in bytes, 88–32767 (TCP only).", example: "1400"),
-        ConfigurationKey(name: "no-delay", help: "TCP_NODELAY (TCP only).", example: "true"),
-        ConfigurationKey(name: "keepalive", help: "TCP keepalive probes (TCP only).", example: "true"),
-        ConfigurationKey(
-            name: "keepalive-idle", help: "Seconds idle before the first probe (default 60).",
-            example: "60"),
-        ConfigurationKey(
-            name: "keepalive-interval", help: "Seconds between probes (default 10).", example: "10"),
-        ConfigurationKey(
-            name: "keepalive-count", help: "Probes before giving up (default 5).", example: "5"),
-        ConfigurationKey(name: "reuse-address", help: "SO_REUSEADDR (default true).", example: "true"),
-        ConfigurationKey(
-            name: "backlog", help: "Connections waiting to be accepted, 1–65535 (streams only).",
-            example: "256"),
-        ConfigurationKey(
-            name: "idle-timeout", help: "Seconds without traffic before a connection is closed.",
-            example: "300"),
-        ConfigurationKey(
-            name: "linger-timeout",
-            help: "Seconds a closing connection waits for its last bytes (streams only).", example: "30"),
+            "linger-timeout", "Seconds a closing connection waits for its last bytes (streams only).", example: "30"),
     ]
 
     /// The keys only one kind, or a few kinds, of service have.
     static func settings(of kind: ServiceKind) -> [ConfigurationKey] {
-        switch kind {
-        case .web:
-            return [
-                ConfigurationKey(
-                    name: "root", help: "The folder served (default \"public\").", example: "\"public\""),
-                ConfigurationKey(
-                    name: "list-folders", help: "List a folder that has no index page (default false).",
-                    example: "true"),
-                ConfigurationKey(
-                    name: "hidden-files", help: "Serve names that start with \".\" (default false).",
-                    example: "true"),
-            ]
-        case .smtp:
-            return [
-                maildir,
-                ConfigurationKey(
-                    name: "hostname", help: "The name the server greets with (default: the machine's name).",
-                    example: "\"mail.example.org\""),
-                ConfigurationKey(
-                    name: "domains", help: "The domains mail is accepted for (default [], any).",
-                    example: "[\"example.org\"]"),
-                ConfigurationKey(
-                    name: "max-size", help: "The largest message in bytes (default 26214400, 25 MiB).",
-                    example: "26214400"),
-                ConfigurationKey(
-                    name: "max-recipients", help: "The most recipients of one message (default 100).",
-                    example: "100"),
-                ConfigurationKey(
-                    name: "strict-line-endings", help: "Refuse lines that end in a bare LF (default false).",
-                    example: "true"),
-            ]
-        case .pop3:
-            return [
-                maildir,
-                ConfigurationKey(
-                    name: "users", help: "The users and passwords file (default: .users in the maildir).",
-                    example: "\"mail/.users\""),
-            ]
-        case .tracker:
-            return [
-                ConfigurationKey(
-                    name: "interval", help: "Seconds peers wait between announces (default 1800).",
-                    example: "1800"),
-                ConfigurationKey(
-                    name: "max-torrents", help: "The most torrents tracked (default 100000).", example: "1000"),
-                ConfigurationKey(
-                    name: "max-peers", help: "The most peers tracked per torrent (default 10000).",
-                    example: "1000"),
-            ]
-        case .seed:
-            return [
-                ConfigurationKey(
-                    name: "torrents",
-                    help:
-                        "The folder of .torrent files (default \"torrents\"); "
-                        + "each further torrent takes the next port.",
-                    example: "\"torrents\"")
-            ]
-        case .exec:
-            return [
-                ConfigurationKey(
-                    name: "program", help: "The command line run for each connection (required).",
-                    example: "\"/usr/games/fortune -s\"")
-            ]
-        case .echo, .discard, .daytime, .chargen, .qotd, .time:
-            return []
-        }
+        kind.definition.keys
     }
-
-    private static let maildir = ConfigurationKey(
-        name: "maildir", help: "The maildir of the mail (default \"mail\").", example: "\"mail\"")
 
     /// Every key a `[[service]]` of `kind` may have.
     static func service(_ kind: ServiceKind) -> [ConfigurationKey] {

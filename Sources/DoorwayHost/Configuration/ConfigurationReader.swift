@@ -1,7 +1,6 @@
 // Reads the TOML text of a configuration file into a checked HostConfiguration.
 
 import Doorway
-import DoorwayServices
 import TOMLKit
 
 /// Turns the text of a configuration file into a ``HostConfiguration``, checking every key and value and
@@ -146,7 +145,7 @@ struct ConfigurationReader {
         try readListen(keys, into: &service)
         service.maximumConnections = try keys.limit("max-connections") ?? kind.defaultMaximumConnections
         service.parameters = try readParameters(keys, for: service)
-        service.settings = try readSettings(keys, kind: kind)
+        service.settings = try kind.definition.read(keys)
         return service
     }
 
@@ -230,12 +229,7 @@ struct ConfigurationReader {
                 transports.append(.unix)
             }
         }
-        if kind == .seed, endpoints.count != 1 {
-            throw keys.error(
-                "listen",
-                "seeds listen on one port, the first of a range: each further torrent takes the next",
-                fix: "write listen = \":\(plan.firstSeedPort)\"")
-        }
+        try kind.definition.check(listen: endpoints, in: keys, plan: plan)
         service.listen = endpoints
         service.transports = transports
     }
@@ -327,60 +321,6 @@ struct ConfigurationReader {
                 where: keys.has)
                 ?? "keepalive"
         default: return error.parameter.replacingSpaces
-        }
-    }
-
-    private func readSettings(_ keys: ConfigurationTable, kind: ServiceKind)
-        throws(ConfigurationError) -> ServiceSettings
-    {
-        switch kind {
-        case .web:
-            var web = ServiceSettings.Web()
-            web.root = try keys.text("root") ?? web.root
-            web.listFolders = try keys.bool("list-folders") ?? web.listFolders
-            web.hiddenFiles = try keys.bool("hidden-files") ?? web.hiddenFiles
-            return .web(web)
-        case .smtp:
-            var smtp = ServiceSettings.SMTP()
-            smtp.maildir = try keys.text("maildir") ?? smtp.maildir
-            smtp.hostname = try keys.text("hostname")
-            if let domains = try keys.strings("domains") {
-                if let empty = domains.firstIndex(of: "") {
-                    throw keys.error("domains", "domain \(empty + 1) is empty", fix: keys.example("domains"))
-                }
-                smtp.domains = domains
-            }
-            smtp.maximumMessageSize = try keys.limit("max-size") ?? smtp.maximumMessageSize
-            smtp.maximumRecipients = try keys.limit("max-recipients") ?? smtp.maximumRecipients
-            smtp.strictLineEndings = try keys.bool("strict-line-endings") ?? smtp.strictLineEndings
-            return .smtp(smtp)
-        case .pop3:
-            var pop3 = ServiceSettings.POP3()
-            pop3.maildir = try keys.text("maildir") ?? pop3.maildir
-            pop3.users = try keys.text("users")
-            return .pop3(pop3)
-        case .tracker:
-            var tracker = ServiceSettings.Tracker()
-            if let seconds = try keys.limit("interval") { tracker.interval = .seconds(seconds) }
-            tracker.maximumTorrents = try keys.limit("max-torrents") ?? tracker.maximumTorrents
-            tracker.maximumPeers = try keys.limit("max-peers") ?? tracker.maximumPeers
-            return .tracker(tracker)
-        case .seed:
-            return .seed(ServiceSettings.Seed(torrents: try keys.text("torrents") ?? "torrents"))
-        case .exec:
-            guard let program = try keys.text("program") else {
-                throw keys.error(
-                    "program", "an exec service needs the program to run for each connection",
-                    fix: keys.example("program"))
-            }
-            do {
-                _ = try Program(commandLine: program)
-            } catch {
-                throw keys.error("program", "\(error)", fix: keys.example("program"))
-            }
-            return .exec(ServiceSettings.Exec(program: program))
-        case .echo, .discard, .daytime, .chargen, .qotd, .time:
-            return .plain
         }
     }
 

@@ -34,9 +34,7 @@ struct ConfigurationTable {
     func has(_ key: String) -> Bool { table[key] != nil }
 
     func string(_ key: String) throws(ConfigurationError) -> String? {
-        guard let value = table[key] else { return nil }
-        guard let string = value.string else { throw wrongType(key, value, expected: "a string") }
-        return string
+        try value(key, expected: "a string") { $0.string }
     }
 
     /// A string that must not be empty.
@@ -47,15 +45,21 @@ struct ConfigurationTable {
     }
 
     func bool(_ key: String) throws(ConfigurationError) -> Bool? {
-        guard let value = table[key] else { return nil }
-        guard let bool = value.bool else { throw wrongType(key, value, expected: "true or false") }
-        return bool
+        try value(key, expected: "true or false") { $0.bool }
     }
 
     func int(_ key: String) throws(ConfigurationError) -> Int? {
+        try value(key, expected: "a whole number") { $0.int }
+    }
+
+    /// The value of `key` as `convert` reads it; nil when the key is missing, an error naming `expected` when
+    /// `convert` cannot read it.
+    private func value<Value>(
+        _ key: String, expected: String, _ convert: (any TOMLValueConvertible) -> Value?
+    ) throws(ConfigurationError) -> Value? {
         guard let value = table[key] else { return nil }
-        guard let int = value.int else { throw wrongType(key, value, expected: "a whole number") }
-        return int
+        guard let converted = convert(value) else { throw wrongType(key, value, expected: expected) }
+        return converted
     }
 
     /// A count or size that must be at least 1.

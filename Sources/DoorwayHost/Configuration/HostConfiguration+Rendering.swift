@@ -55,37 +55,10 @@ private struct TOMLWriter {
             "transport",
             transports.count == 1 ? TOMLText.quoted(transports[0]) : TOMLText.array(transports), in: keys)
         key("max-connections", service.maximumConnections.map(String.init), in: keys)
-        settings(service.settings, keys: keys)
-        parameters(service.parameters, keys: keys)
-    }
-
-    private mutating func settings(_ settings: ServiceSettings, keys: [ConfigurationKey]) {
-        switch settings {
-        case .web(let web):
-            key("root", TOMLText.quoted(web.root), in: keys)
-            key("list-folders", String(web.listFolders), in: keys)
-            key("hidden-files", String(web.hiddenFiles), in: keys)
-        case .smtp(let smtp):
-            key("maildir", TOMLText.quoted(smtp.maildir), in: keys)
-            key("hostname", smtp.hostname.map(TOMLText.quoted), in: keys)
-            key("domains", TOMLText.array(smtp.domains), in: keys)
-            key("max-size", String(smtp.maximumMessageSize), in: keys)
-            key("max-recipients", String(smtp.maximumRecipients), in: keys)
-            key("strict-line-endings", String(smtp.strictLineEndings), in: keys)
-        case .pop3(let pop3):
-            key("maildir", TOMLText.quoted(pop3.maildir), in: keys)
-            key("users", pop3.users.map(TOMLText.quoted), in: keys)
-        case .tracker(let tracker):
-            key("interval", String(tracker.interval.components.seconds), in: keys)
-            key("max-torrents", String(tracker.maximumTorrents), in: keys)
-            key("max-peers", String(tracker.maximumPeers), in: keys)
-        case .seed(let seed):
-            key("torrents", TOMLText.quoted(seed.torrents), in: keys)
-        case .exec(let exec):
-            key("program", TOMLText.quoted(exec.program), in: keys)
-        case .plain:
-            break
+        for (name, value) in service.kind.definition.values(of: service.settings) {
+            key(name, value, in: keys)
         }
+        parameters(service.parameters, keys: keys)
     }
 
     private mutating func parameters(_ parameters: TransportParameters, keys: [ConfigurationKey]) {

@@ -40,7 +40,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.transports = transports ?? kind.defaultTransports
         self.parameters = parameters
         self.maximumConnections = maximumConnections ?? kind.defaultMaximumConnections
-        self.settings = settings ?? ServiceSettings.defaults(for: kind)
+        self.settings = settings ?? kind.definition.defaultSettings
     }
 
     /// The sockets the service binds: each IP endpoint with each IP transport, each Unix endpoint once.

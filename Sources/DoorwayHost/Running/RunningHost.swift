@@ -3,6 +3,7 @@
 import Doorway
 import DoorwayMail
 import DoorwayTorrent
+import Logging
 import Synchronization
 
 /// The services of one host, started from a ``HostConfiguration``.
@@ -25,16 +26,19 @@ public actor RunningHost: HostStatusSource {
     private let store = Mutex<String?>(nil)
     private let boundAdmin = Mutex<Endpoint?>(nil)
     private let metrics: @Sendable () -> String
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
+
+    /// A logger that drops every message, for a host nobody reads the log of.
+    public static let silentLogger = Logger(label: "doorway.host") { _ in SwiftLogNoOpLogHandler() }
 
     private init(
         configuration: HostConfiguration, started: [StartedService], metrics: @escaping @Sendable () -> String,
-        log: @escaping @Sendable (String) -> Void
+        logger: Logger
     ) {
         self.configuration = configuration
         self.started = started
         self.metrics = metrics
-        self.log = log
+        self.logger = logger
         store.withLock { $0 = Self.mailStore(of: configuration) }
     }
 
@@ -43,23 +47,23 @@ public actor RunningHost: HostStatusSource {
     /// - Parameters:
     ///   - keepGoing: a service that cannot start is reported as failed instead of stopping the start.
     ///   - metrics: the Prometheus text of every metric, for `/metrics`.
-    ///   - log: where the services report what happens (a seed's peers, a torrent that cannot be seeded).
+    ///   - logger: where the services report what happens (a seed's peers, a torrent that cannot be seeded).
     /// - Throws: ``HostError`` naming the service, its endpoint and the fix, when one cannot start and
     ///   `keepGoing` is false; nothing is left running then.
     public static func start(
         _ configuration: HostConfiguration, keepGoing: Bool = false, admin: Bool = true,
-        metrics: @escaping @Sendable () -> String = { "" }, log: @escaping @Sendable (String) -> Void = { _ in }
+        metrics: @escaping @Sendable () -> String = { "" }, logger: Logger = silentLogger
     ) async throws(HostError) -> RunningHost {
         var started: [StartedService] = []
         for service in configuration.services {
-            let launched = await StartedService.launch(service, in: configuration, log: log)
+            let launched = await StartedService.launch(service, in: configuration, logger: logger)
             if let problem = launched.problem, !keepGoing {
                 for service in started { await service.stop(gracePeriod: .zero) }
                 throw HostError("cannot start \(service.name): \(problem); free the port, change the configuration, or run with --keep-going")
             }
             started.append(launched)
         }
-        let host = RunningHost(configuration: configuration, started: started, metrics: metrics, log: log)
+        let host = RunningHost(configuration: configuration, started: started, metrics: metrics, logger: logger)
         guard admin else { return host }
         let adminService = await StartedService.launchAdmin(configuration.admin, source: host)
         if let problem = adminService.problem, !keepGoing {
@@ -122,7 +126,7 @@ public actor RunningHost: HostStatusSource {
                 next.append(survivor)
                 continue
             }
-            let launched = await StartedService.launch(service, in: resolved, log: log)
+            let launched = await StartedService.launch(service, in: resolved, logger: logger)
             if let problem = launched.problem { report.failed.append((service.name, problem)) }
             next.append(launched)
         }

@@ -1,6 +1,7 @@
 // A host as a swift-service-lifecycle service: start, reload on SIGHUP, stop gracefully.
 
 import Doorway
+import Logging
 import ServiceLifecycle
 import UnixSignals
 
@@ -30,24 +31,25 @@ public struct HostService: ServiceLifecycle.Service, Sendable {
     /// Reads the configuration again on SIGHUP; `nil` ignores SIGHUP.
     public var reloadConfiguration: (@Sendable () throws -> HostConfiguration)?
     public var events: @Sendable (Event) async -> Void
-    public var log: @Sendable (String) -> Void
+    /// Where the services report what happens (a seed's peers, a torrent that cannot be seeded).
+    public var logger: Logger
 
     public init(
         configuration: HostConfiguration, keepGoing: Bool = false, gracePeriod: Duration = .seconds(5),
         reloadConfiguration: (@Sendable () throws -> HostConfiguration)? = nil,
-        events: @escaping @Sendable (Event) async -> Void = { _ in }, log: @escaping @Sendable (String) -> Void = { _ in }
+        events: @escaping @Sendable (Event) async -> Void = { _ in }, logger: Logger = RunningHost.silentLogger
     ) {
         self.configuration = configuration
         self.keepGoing = keepGoing
         self.gracePeriod = gracePeriod
         self.reloadConfiguration = reloadConfiguration
         self.events = events
-        self.log = log
+        self.logger = logger
     }
 
     public func run() async throws {
         let host = try await RunningHost.start(
-            configuration, keepGoing: keepGoing, metrics: HostMetrics.bootstrap(), log: log)
+            configuration, keepGoing: keepGoing, metrics: HostMetrics.bootstrap(), logger: logger)
         await events(.started(host))
         let hangUps = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {

@@ -3,6 +3,7 @@
 import Doorway
 import DoorwayBasics
 import DoorwayTorrent
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -28,9 +29,9 @@ public struct HostSeeds: Sendable {
     public var skipped: [(torrent: String, reason: String)]
 
     /// Verifies and starts a seed for each usable torrent in `folder` (made if missing), the first one
-    /// listening on `first`, each next one on the port after.
+    /// listening on `first`, each next one on the port after; the peers report what happens to `logger`.
     public static func start(
-        folder: String, first: Endpoint, log: @escaping @Sendable (String) -> Void = { _ in }
+        folder: String, first: Endpoint, logger: Logger = RunningHost.silentLogger
     ) async -> HostSeeds {
         _ = mkdir(folder, 0o755)
         var result = HostSeeds(seeds: [], skipped: [])
@@ -47,7 +48,9 @@ public struct HostSeeds: Sendable {
             }
             var configuration = TorrentPeer.Configuration()
             configuration.listen = .host(host, port: Port(port))
-            let peer = TorrentPeer(metainfo: metainfo, root: folder, writable: false, configuration: configuration, log: log)
+            let peer = TorrentPeer(
+                metainfo: metainfo, root: folder, writable: false, configuration: configuration,
+                log: { logger.info("\($0)") })
             guard peer.storage.filesPresent() else {
                 result.skipped.append((name, "its data \(metainfo.name) is not in \(folder)"))
                 continue

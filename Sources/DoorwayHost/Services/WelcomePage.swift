@@ -3,7 +3,6 @@
 import Doorway
 import DoorwayHTTP
 
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -32,16 +31,7 @@ enum WelcomePage {
             let ports = service.listen.map { $0.port.map { "\($0)" } ?? $0.description }.joined(separator: ", ")
             let transports = service.transports.map { $0.rawValue.uppercased() }.joined(separator: ", ")
             let port = service.listen.first?.port.map { "\($0)" } ?? "PORT"
-            let hint: String =
-                switch service.kind {
-                case .web: "this page: <code>door get http://HOST:\(port)/</code>"
-                case .smtp: "mail, stored in <code>mail/</code>: <code>swaks --server HOST:\(port) --to you@example.test</code>"
-                case .pop3: "mailboxes, for users of <code>door mail user add</code>"
-                case .tracker: "BitTorrent: <code>http://HOST:\(port)/announce</code>"
-                case .seed: "seeds each torrent in <code>torrents/</code> whose data lies beside it, from this port up"
-                case .exec: "a program per connection: <code>door connect HOST:\(port)</code>"
-                default: "<code>door connect HOST:\(port)</code>"
-                }
+            let hint = service.kind.definition.welcomeHint(port: port)
             rows += "<tr><td>\(HTMLText.escape(service.name))</td><td>\(transports)</td><td>\(ports)</td><td>\(hint)</td></tr>\n"
         }
         return """
@@ -74,10 +64,4 @@ enum WelcomePage {
             }
         }
     }
-}
-
-/// Why the host could not set up an application.
-public struct HostError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    init(_ description: String) { self.description = description }
 }

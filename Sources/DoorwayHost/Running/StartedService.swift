@@ -1,10 +1,8 @@
 // One configured service once started: its servers, or why it did not start.
 
 import Doorway
-import DoorwayMail
-import DoorwayServices
 import DoorwayTorrent
-import DoorwayWeb
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +22,7 @@ final class StartedService: Sendable {
     /// Work after the servers close, such as stopping a mail store's threads.
     private let finish: @Sendable () async -> Void
 
-    private init(
+    init(
         configuration: ServiceConfiguration, kind: String? = nil, servers: [Server] = [], seeds: HostSeeds? = nil,
         problem: String? = nil, finish: @escaping @Sendable () async -> Void = {}
     ) {
@@ -38,64 +36,12 @@ final class StartedService: Sendable {
 
     /// Starts `service`, with paths relative to `host`'s data folder. Never throws: a service that cannot
     /// start comes back with its ``problem`` and nothing left bound.
-    static func launch(
-        _ service: ServiceConfiguration, in host: HostConfiguration, log: @escaping @Sendable (String) -> Void
-    ) async -> StartedService {
-        let data = host.dataFolder
-        _ = mkdir(data, 0o755)
+    static func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async
+        -> StartedService
+    {
+        _ = mkdir(host.dataFolder, 0o755)
         do {
-            switch service.settings {
-            case .web(let web):
-                let root = HostConfiguration.path(web.root, in: data)
-                if web.root == ServiceSettings.Web().root { try WelcomePage.create(in: root, host: host) }
-                let server = try WebServer(
-                    configuration: .init(
-                        root: root,
-                        policy: .init(listsFolders: web.listFolders, servesHiddenFiles: web.hiddenFiles)),
-                    service: service.name)
-                return try await bind(service, initializer: server.initializer)
-            case .smtp(let smtp):
-                var settings = SMTPConfiguration(hostname: smtp.hostname ?? MaildirStore.hostName, domains: smtp.domains)
-                settings.maximumMessageSize = smtp.maximumMessageSize
-                settings.maximumRecipients = smtp.maximumRecipients
-                settings.strictLineEndings = smtp.strictLineEndings
-                var configuration = MailServer.Configuration(
-                    maildir: HostConfiguration.path(smtp.maildir, in: data), smtp: settings)
-                if let maximum = service.maximumConnections { configuration.maximumConnections = maximum }
-                let mail = try MailServer(configuration: configuration, service: service.name)
-                return try await bind(service, initializer: mail.smtpInitializer, finish: { await mail.shutdown() })
-            case .pop3(let pop3):
-                var configuration = MailServer.Configuration(
-                    maildir: HostConfiguration.path(pop3.maildir, in: data),
-                    smtp: SMTPConfiguration(hostname: MaildirStore.hostName))
-                configuration.users = MailUsers(path: HostConfiguration.path(pop3.usersFile, in: data))
-                if let maximum = service.maximumConnections { configuration.maximumConnections = maximum }
-                let mail = try MailServer(configuration: configuration, service: service.name)
-                return try await bind(service, initializer: mail.pop3Initializer, finish: { await mail.shutdown() })
-            case .tracker(let tracker):
-                var limits = TrackerState.Limits()
-                limits.interval = Int(tracker.interval.components.seconds)
-                limits.peerLifetime = 2 * limits.interval + 60
-                limits.maximumSwarms = tracker.maximumTorrents
-                limits.maximumPeersPerSwarm = tracker.maximumPeers
-                let server = TrackerServer(limits: limits, maximumConnections: service.maximumConnections ?? 1024)
-                var parameters = service.parameters
-                if parameters.idleTimeout == nil { parameters.idleTimeout = server.idleTimeout }
-                return try await bind(service, parameters: parameters, initializer: server.initializer)
-            case .seed(let seed):
-                let first = service.listen.first ?? .host(.any, port: Port(6881))
-                let seeds = await HostSeeds.start(folder: HostConfiguration.path(seed.torrents, in: data), first: first, log: log)
-                for skipped in seeds.skipped { log("not seeding \(skipped.torrent): \(skipped.reason)") }
-                return StartedService(configuration: service, seeds: seeds)
-            case .exec(let exec):
-                let program = try Program(commandLine: exec.program)
-                return try await bind(service, initializer: program.initializer())
-            case .plain:
-                guard let simple = SimpleService(rawValue: service.kind.rawValue) else {
-                    return StartedService(configuration: service, problem: "\(service.kind) is not a simple service")
-                }
-                return try await bind(service) { simple.initializer(transport: $0) }
-            }
+            return try await service.kind.definition.launch(service, in: host, logger: logger)
         } catch {
             return StartedService(configuration: service, problem: "\(error)")
         }
@@ -114,7 +60,7 @@ final class StartedService: Sendable {
         }
     }
 
-    private static func bind(
+    static func bind(
         _ service: ServiceConfiguration, kind: String? = nil, parameters: TransportParameters? = nil,
         initializer: @escaping Server.Initializer, finish: @escaping @Sendable () async -> Void = {}
     ) async throws -> StartedService {
@@ -123,7 +69,7 @@ final class StartedService: Sendable {
 
     /// Binds every endpoint over every transport, with `parameters` in place of the configured ones if given;
     /// on a failure closes what was bound and throws.
-    private static func bind(
+    static func bind(
         _ service: ServiceConfiguration, kind: String? = nil, parameters: TransportParameters? = nil,
         finish: @escaping @Sendable () async -> Void = {},
         initializer: (Transport) -> Server.Initializer
@@ -213,10 +159,6 @@ final class StartedService: Sendable {
 extension ServiceConfiguration {
     /// The folder of Maildirs this service stores into or reads from, if it is a mail service.
     func mailStore(in dataFolder: String) -> String? {
-        switch settings {
-        case .smtp(let smtp): HostConfiguration.path(smtp.maildir, in: dataFolder)
-        case .pop3(let pop3): HostConfiguration.path(pop3.maildir, in: dataFolder)
-        default: nil
-        }
+        kind.definition.mailStore(of: settings).map { HostConfiguration.path($0, in: dataFolder) }
     }
 }
