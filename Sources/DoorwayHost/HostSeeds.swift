@@ -46,7 +46,7 @@ public struct HostSeeds: Sendable {
             }
             var configuration = TorrentPeer.Configuration()
             configuration.listen = .host(host, port: Port(port))
-            let peer = TorrentPeer(metainfo: metainfo, root: folder, writable: false, configuration: configuration, log: log)
+            let peer = TorrentPeer(metainfo: metainfo, root: folder, writable: false, configuration: configuration, logger: .lines(label: "door.seed", log))
             guard peer.storage.filesPresent() else {
                 result.skipped.append((name, "its data \(metainfo.name) is not in \(folder)"))
                 continue
