@@ -84,9 +84,8 @@ struct SmartBan {
         var bans: [Ban] = []
         for suspect in suspects.removeValue(forKey: piece) ?? []
         where hash(ofBlockAt: suspect.offset, in: assembly.bytes) != suspect.hash {
-            if let ban = ban(suspect.sender, because: "sent a block of piece \(piece) that differs from the verified data") {
-                bans.append(ban)
-            }
+            let reason = "sent a block of piece \(piece) that differs from the verified data"
+            if let ban = ban(suspect.sender, because: reason) { bans.append(ban) }
         }
         return bans
     }

@@ -32,12 +32,13 @@ struct SmartBanTests {
         send(good(0, block: 1), piece: 0, block: 1, from: "liar", to: &smartBan)
         let assembly = try #require(take(0, from: &smartBan))
         let bans = smartBan.failed(0, assembly)
-        #expect(bans == [SmartBan.Ban(identity: "liar", reason: "sent piece 0, which fails its SHA-1", restartedPieces: [])])
+        let reason = "sent piece 0, which fails its SHA-1"
+        #expect(bans == [SmartBan.Ban(identity: "liar", reason: reason, restartedPieces: [])])
         #expect(smartBan.isBanned("liar"))
         #expect(smartBan.failed(0, assembly).isEmpty, "a peer is banned once")
     }
 
-    @Test("a contributor to a failed piece is banned once the piece, downloaded again from others, shows its block was bad")
+    @Test("a contributor to a failed piece is banned when the piece, downloaded again, shows its block was bad")
     func guiltyContributorIsBannedAfterRedownload() throws {
         var smartBan = SmartBan(blockLength: blockLength)
         send([9, 9, 9, 9], piece: 0, block: 0, from: "liar", to: &smartBan)
