@@ -25,12 +25,20 @@ struct SmartBanTests {
         smartBan.assembled(piece)
     }
 
+    /// Piece `piece` received whole, block 0 then block 1, and taken out for its check.
+    func assemble(
+        _ piece: Int, _ first: (bytes: [UInt8], sender: String), _ second: (bytes: [UInt8], sender: String),
+        in smartBan: inout SmartBan
+    ) throws -> SmartBan.Assembly {
+        send(first.bytes, piece: piece, block: 0, from: first.sender, to: &smartBan)
+        send(second.bytes, piece: piece, block: 1, from: second.sender, to: &smartBan)
+        return try #require(take(piece, from: &smartBan))
+    }
+
     @Test("a peer that sent a whole piece that fails its SHA-1 is banned at once")
     func loneSenderIsBanned() throws {
         var smartBan = SmartBan(blockLength: blockLength)
-        send([9, 9, 9, 9], piece: 0, block: 0, from: "liar", to: &smartBan)
-        send(good(0, block: 1), piece: 0, block: 1, from: "liar", to: &smartBan)
-        let assembly = try #require(take(0, from: &smartBan))
+        let assembly = try assemble(0, ([9, 9, 9, 9], "liar"), (good(0, block: 1), "liar"), in: &smartBan)
         let bans = smartBan.failed(0, assembly)
         let reason = "sent piece 0, which fails its SHA-1"
         #expect(bans == [SmartBan.Ban(identity: "liar", reason: reason, restartedPieces: [])])
@@ -41,16 +49,12 @@ struct SmartBanTests {
     @Test("a contributor to a failed piece is banned when the piece, downloaded again, shows its block was bad")
     func guiltyContributorIsBannedAfterRedownload() throws {
         var smartBan = SmartBan(blockLength: blockLength)
-        send([9, 9, 9, 9], piece: 0, block: 0, from: "liar", to: &smartBan)
-        send(good(0, block: 1), piece: 0, block: 1, from: "honest", to: &smartBan)
-        let failed = try #require(take(0, from: &smartBan))
+        let failed = try assemble(0, ([9, 9, 9, 9], "liar"), (good(0, block: 1), "honest"), in: &smartBan)
         #expect(smartBan.failed(0, failed).isEmpty, "two senders: nobody is known guilty yet")
         #expect(smartBan.banned.isEmpty)
 
         // Downloaded again: the honest peer sends the block the liar sent before, a third peer the other.
-        send(good(0, block: 0), piece: 0, block: 0, from: "honest", to: &smartBan)
-        send(good(0, block: 1), piece: 0, block: 1, from: "third", to: &smartBan)
-        let verified = try #require(take(0, from: &smartBan))
+        let verified = try assemble(0, (good(0, block: 0), "honest"), (good(0, block: 1), "third"), in: &smartBan)
         let bans = smartBan.verified(0, verified)
         #expect(
             bans == [
@@ -66,13 +70,9 @@ struct SmartBanTests {
     func honestContributorsStay() throws {
         var smartBan = SmartBan(blockLength: blockLength)
         // Both blocks match the data that verifies later: neither sender is guilty.
-        send(good(0, block: 0), piece: 0, block: 0, from: "a", to: &smartBan)
-        send(good(0, block: 1), piece: 0, block: 1, from: "b", to: &smartBan)
-        let failed = try #require(take(0, from: &smartBan))
+        let failed = try assemble(0, (good(0, block: 0), "a"), (good(0, block: 1), "b"), in: &smartBan)
         #expect(smartBan.failed(0, failed).isEmpty)
-        send(good(0, block: 0), piece: 0, block: 0, from: "c", to: &smartBan)
-        send(good(0, block: 1), piece: 0, block: 1, from: "c", to: &smartBan)
-        let verified = try #require(take(0, from: &smartBan))
+        let verified = try assemble(0, (good(0, block: 0), "c"), (good(0, block: 1), "c"), in: &smartBan)
         #expect(smartBan.verified(0, verified).isEmpty)
         #expect(smartBan.banned.isEmpty)
     }
