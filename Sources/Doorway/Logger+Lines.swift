@@ -18,7 +18,7 @@ extension Logger {
     }
 }
 
-/// The handler behind ``Logging/Logger/lines(label:level:_:)``.
+/// The handler behind `Logger.lines(label:level:_:)`.
 struct LineLogHandler: LogHandler {
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
