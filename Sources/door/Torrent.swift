@@ -177,7 +177,7 @@ struct TorrentSeed: AsyncParsableCommand {
         try await reportingErrors {
             let metainfo = try loadMetainfo(file)
             let root = TorrentCreator.root(forData: data, metainfo: metainfo)
-            let peer = TorrentPeer(metainfo: metainfo, root: root, writable: false, configuration: try options.configuration(), log: { printError("door: \($0)") })
+            let peer = TorrentPeer(metainfo: metainfo, root: root, writable: false, configuration: try options.configuration(), logger: .lines(label: "door.torrent") { printError("door: \($0)") })
             let bar = NIOLockedValueBox(TorrentProgressLine(name: "verifying"))
             do {
                 try await peer.start(verifying: { done, total in bar.withLockedValue { $0.show(pieces: done, of: total) } })
@@ -216,7 +216,7 @@ struct TorrentGet: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let metainfo = try loadMetainfo(file)
-            let peer = TorrentPeer(metainfo: metainfo, root: output, configuration: try options.configuration(), log: { printError("door: \($0)") })
+            let peer = TorrentPeer(metainfo: metainfo, root: output, configuration: try options.configuration(), logger: .lines(label: "door.torrent") { printError("door: \($0)") })
             let bar = NIOLockedValueBox(TorrentProgressLine(name: "checking"))
             do {
                 try await peer.start(verifying: { done, total in bar.withLockedValue { $0.show(pieces: done, of: total) } })

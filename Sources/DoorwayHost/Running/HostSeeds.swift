@@ -49,8 +49,7 @@ public struct HostSeeds: Sendable {
             var configuration = TorrentPeer.Configuration()
             configuration.listen = .host(host, port: Port(port))
             let peer = TorrentPeer(
-                metainfo: metainfo, root: folder, writable: false, configuration: configuration,
-                log: { logger.info("\($0)") })
+                metainfo: metainfo, root: folder, writable: false, configuration: configuration, logger: logger)
             guard peer.storage.filesPresent() else {
                 result.skipped.append((name, "its data \(metainfo.name) is not in \(folder)"))
                 continue

@@ -89,7 +89,10 @@ struct TransferTests {
         defer { try? FileManager.default.removeItem(atPath: fixture.folder) }
         let liar = try await LyingPeer.start(metainfo: fixture.metainfo)
         defer { liar.stop() }
-        let leecher = TorrentPeer(metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [liar.endpoint]))
+        let logged = LoggedLines()
+        let leecher = TorrentPeer(
+            metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [liar.endpoint]),
+            logger: .lines(label: "test", logged.append))
         try await leecher.start()
         // Only the liar is known at first, so its blocks are the ones that fail.
         var progress = try await leecher.progress
@@ -99,6 +102,7 @@ struct TransferTests {
             progress = try await leecher.progress
         }
         #expect(progress.corruptPieces >= 1 && progress.bannedPeers == 1, "\(progress)")
+        #expect(logged.lines.contains { $0.hasSuffix(", which fails its SHA-1; banned") }, "\(logged.lines)")
         let (seeder, endpoint) = try await startSeeder(fixture)
         leecher.connect(to: endpoint)
         try await leecher.waitUntilComplete()
@@ -115,8 +119,10 @@ extension TransferTests {
         defer { try? FileManager.default.removeItem(atPath: fixture.folder) }
         let rude = try await RudePeer.start(metainfo: fixture.metainfo)
         let (seeder, endpoint) = try await startSeeder(fixture)
+        let logged = LoggedLines()
         let leecher = TorrentPeer(
-            metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [rude.endpoint, endpoint]))
+            metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [rude.endpoint, endpoint]),
+            logger: .lines(label: "test", logged.append))
         try await leecher.start()
         try await leecher.waitUntilComplete()
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder + "/get/payload.bin"))) == fixture.data)
@@ -126,9 +132,22 @@ extension TransferTests {
         }
         #expect(rude.wasClosed.value.withLock { $0 }, "the leecher closed the connection that sent message id 99")
         #expect(try await leecher.progress.peers <= 1, "only the seeder may still be connected")
+        #expect(
+            logged.lines.contains { $0.hasSuffix(": message id 99 is unknown; disconnecting") }, "\(logged.lines)")
         await leecher.stop()
         await seeder.stop()
         await rude.server.shutdown(gracePeriod: .zero)
+    }
+}
+
+/// What a peer logged, one line a message.
+final class LoggedLines: Sendable {
+    private let stored = Mutex<[String]>([])
+
+    var lines: [String] { stored.withLock { $0 } }
+
+    func append(_ line: String) {
+        stored.withLock { $0.append(line) }
     }
 }
 

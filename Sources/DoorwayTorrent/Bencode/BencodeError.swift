@@ -53,41 +53,25 @@ public struct BencodeError: Error, Sendable, Equatable, CustomStringConvertible 
 
     private var problem: String {
         switch reason {
-        case .unexpectedEnd:
-            return "unexpected end of input"
-        case .unexpectedByte(let byte):
-            return "unexpected byte \(Self.describe(byte))"
-        case .leadingZero:
-            return "leading zero in integer"
-        case .negativeZero:
-            return "negative zero integer"
-        case .missingDigits:
-            return "integer without digits"
-        case .integerOverflow:
-            return "integer does not fit in 64 bits"
+        case .unexpectedEnd: "unexpected end of input"
+        case .unexpectedByte(let byte): "unexpected byte \(Self.describe(byte))"
+        case .leadingZero: "leading zero in integer"
+        case .negativeZero: "negative zero integer"
+        case .missingDigits: "integer without digits"
+        case .integerOverflow: "integer does not fit in 64 bits"
         case .lengthExceedsInput(let declared, let remaining):
-            return "byte string length \(declared) exceeds the \(remaining) bytes remaining"
-        case .inputTooLong(let count, let maximum):
-            return "input of \(count) bytes exceeds the maximum of \(maximum) bytes"
-        case .depthExceeded(let maximum):
-            return "nesting deeper than \(maximum) levels"
-        case .keyNotByteString:
-            return "dictionary key is not a byte string"
-        case .unsortedKey(let key, let previous):
-            return "dictionary keys not sorted: \(key) after \(previous)"
-        case .duplicateKey(let key):
-            return "duplicate dictionary key \(key)"
-        case .missingValue(let key):
-            return "dictionary key \(key) has no value"
-        case .trailingData(let count):
-            return "\(count) trailing bytes after the value"
+            "byte string length \(declared) exceeds the \(remaining) bytes remaining"
+        case .inputTooLong(let count, let maximum): "input of \(count) bytes exceeds the maximum of \(maximum) bytes"
+        case .depthExceeded(let maximum): "nesting deeper than \(maximum) levels"
+        case .keyNotByteString: "dictionary key is not a byte string"
+        case .unsortedKey(let key, let previous): "dictionary keys not sorted: \(key) after \(previous)"
+        case .duplicateKey(let key): "duplicate dictionary key \(key)"
+        case .missingValue(let key): "dictionary key \(key) has no value"
+        case .trailingData(let count): "\(count) trailing bytes after the value"
         }
     }
 
     private static func describe(_ byte: UInt8) -> String {
-        if byte >= 0x21 && byte < 0x7F {
-            return "'\(Character(Unicode.Scalar(byte)))'"
-        }
-        return "0x" + Hex.encode([byte])
+        byte >= 0x21 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "0x" + Hex.encode([byte])
     }
 }

@@ -27,27 +27,37 @@ public enum PeerWireError: Error, Sendable, Equatable, CustomStringConvertible {
     case bitfieldLengthMismatch(message: String, byteCount: Int, expected: Int)
 
     public var description: String {
+        subject.map { "\($0): \(problem)" } ?? problem
+    }
+
+    /// The message (or the handshake) the problem is in, when there is one to name.
+    private var subject: String? {
         switch self {
-        case .handshakeTooShort(let count):
-            return "handshake: \(count) bytes, need \(PeerHandshake.length)"
-        case .handshakeProtocolMismatch:
-            return "handshake: protocol string is not \"BitTorrent protocol\""
-        case .wrongLength(let message, let length, let expected):
-            return "\(message): length \(length), must be exactly \(expected)"
-        case .lengthOutOfRange(let message, let length, let allowed):
-            return "\(message): length \(length), must be \(allowed.lowerBound)...\(allowed.upperBound)"
-        case .unknownMessageID(let id):
-            return "message id \(id) is unknown"
-        case .fastExtensionNotNegotiated(let message):
-            return "\(message): fast extension (BEP 6) message, but the extension was not negotiated"
-        case .pieceIndexOutOfRange(let message, let piece, let pieceCount):
-            return "\(message): piece index \(piece) out of range, the torrent has \(pieceCount) pieces"
-        case .invalidRequestLength(let message, let length, let maximum):
-            return "\(message): block length \(length), must be 1...\(maximum)"
-        case .bitfieldSpareBitsSet(let message):
-            return "\(message): spare bits after the last piece are set"
-        case .bitfieldLengthMismatch(let message, let byteCount, let expected):
-            return "\(message): \(byteCount) bytes, must be \(expected) for the piece count"
+        case .handshakeTooShort, .handshakeProtocolMismatch: "handshake"
+        case .unknownMessageID: nil
+        case .wrongLength(let message, _, _), .lengthOutOfRange(let message, _, _),
+            .fastExtensionNotNegotiated(let message), .pieceIndexOutOfRange(let message, _, _),
+            .invalidRequestLength(let message, _, _), .bitfieldSpareBitsSet(let message),
+            .bitfieldLengthMismatch(let message, _, _):
+            message
+        }
+    }
+
+    private var problem: String {
+        switch self {
+        case .handshakeTooShort(let count): "\(count) bytes, need \(PeerHandshake.length)"
+        case .handshakeProtocolMismatch: "protocol string is not \"BitTorrent protocol\""
+        case .wrongLength(_, let length, let expected): "length \(length), must be exactly \(expected)"
+        case .lengthOutOfRange(_, let length, let allowed):
+            "length \(length), must be \(allowed.lowerBound)...\(allowed.upperBound)"
+        case .unknownMessageID(let id): "message id \(id) is unknown"
+        case .fastExtensionNotNegotiated: "fast extension (BEP 6) message, but the extension was not negotiated"
+        case .pieceIndexOutOfRange(_, let piece, let pieceCount):
+            "piece index \(piece) out of range, the torrent has \(pieceCount) pieces"
+        case .invalidRequestLength(_, let length, let maximum): "block length \(length), must be 1...\(maximum)"
+        case .bitfieldSpareBitsSet: "spare bits after the last piece are set"
+        case .bitfieldLengthMismatch(_, let byteCount, let expected):
+            "\(byteCount) bytes, must be \(expected) for the piece count"
         }
     }
 }

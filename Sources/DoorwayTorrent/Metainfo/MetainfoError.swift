@@ -25,23 +25,21 @@ public enum MetainfoError: Error, Sendable, Equatable, CustomStringConvertible {
     case pieceCountMismatch(expected: Int, actual: Int)
 
     public var description: String {
+        "metainfo: " + problem
+    }
+
+    private var problem: String {
         switch self {
-        case .invalidBencode(let error):
-            return "metainfo: \(error)"
-        case .missingField(let field):
-            return "metainfo: missing required field \(field)"
-        case .wrongType(let field, let expected):
-            return "metainfo: \(field): expected \(expected)"
-        case .invalidField(let field, let problem):
-            return "metainfo: \(field): \(problem)"
-        case .unsafePath(let field, let error):
-            return "metainfo: \(field): \(error)"
-        case .duplicatePath(let path):
-            return "metainfo: info.files: duplicate path \"\(path)\""
+        case .invalidBencode(let error): "\(error)"
+        case .missingField(let field): "missing required field \(field)"
+        case .wrongType(let field, let expected): "\(field): expected \(expected)"
+        case .invalidField(let field, let problem): "\(field): \(problem)"
+        case .unsafePath(let field, let error): "\(field): \(error)"
+        case .duplicatePath(let path): "info.files: duplicate path \"\(path)\""
         case .pathConflict(let file, let other):
-            return "metainfo: info.files: \"\(file)\" is a file but also a directory of \"\(other)\""
+            "info.files: \"\(file)\" is a file but also a directory of \"\(other)\""
         case .pieceCountMismatch(let expected, let actual):
-            return "metainfo: info.pieces: holds \(actual) hashes but the total length needs \(expected)"
+            "info.pieces: holds \(actual) hashes but the total length needs \(expected)"
         }
     }
 }

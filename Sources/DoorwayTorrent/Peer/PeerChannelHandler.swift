@@ -1,60 +1,7 @@
-// One connection to a remote peer: the handshake, then BEP 3 messages in both directions.
+// One connection to a remote peer: the handshake, then BEP 3 messages in both directions, handed to the swarm.
 
+import Logging
 import NIOCore
-
-/// What we know about one connected peer, and what each side has told the other. Lives on the torrent's
-/// event loop, like everything of ``Swarm``.
-final class PeerLink {
-    let key: PeerKey
-    let channel: any Channel
-    let address: String
-    var peerID: [UInt8] = []
-    var bitfield: Bitfield
-    var fastExtension = false
-    /// Whether we refuse to upload to them, and they to us (both start choked, BEP 3).
-    var amChoking = true
-    var peerChoking = true
-    var amInterested = false
-    var peerInterested = false
-    /// Blocks we asked them for and have not received.
-    var outstanding = Set<BlockRequest>()
-    /// Their requests we are serving, and how many disk reads are under way for them.
-    var queued: [BlockRequest] = []
-    var readsInFlight = 0
-    /// Payload bytes in each direction: since the last choking round, and in all.
-    var downloadedSinceTick = 0
-    var uploadedSinceTick = 0
-    var downloadRate: Double = 0
-    var uploadRate: Double = 0
-    var downloaded = 0
-    var uploaded = 0
-    let connectedAt: NIODeadline
-    var lastReceived: NIODeadline
-
-    init(key: PeerKey, channel: any Channel, address: String, pieceCount: Int) {
-        self.key = key
-        self.channel = channel
-        self.address = address
-        bitfield = Bitfield(count: pieceCount)
-        connectedAt = .now()
-        lastReceived = .now()
-    }
-
-    func send(_ message: PeerMessage) {
-        channel.write(ByteBuffer(bytes: message.bytes), promise: nil)
-    }
-
-    func send(_ messages: [PeerMessage]) {
-        guard !messages.isEmpty else { return }
-        var buffer = channel.allocator.buffer(capacity: messages.count * 17)
-        for message in messages { buffer.writeBytes(message.bytes) }
-        channel.write(buffer, promise: nil)
-    }
-
-    func flush() {
-        channel.flush()
-    }
-}
 
 /// Reads a peer's handshake and messages and hands them to the swarm; writes go straight to the channel.
 final class PeerChannelHandler: ChannelInboundHandler {
@@ -107,7 +54,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
                 decoder = PeerMessageDecoder(
                     pieceCount: swarm.metainfo.pieceCount, fastExtension: link.fastExtension)
             } catch {
-                swarm.log("peer \(Self.address(context.channel)): \(error)")
+                swarm.logger.info("peer \(Self.address(context.channel)): \(error)")
                 context.close(promise: nil)
                 return
             }
@@ -121,7 +68,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
             }
         } catch {
             // A malformed message ends this peer only.
-            swarm.log("peer \(link.address): \(error); disconnecting")
+            swarm.logger.info("peer \(link.address): \(error); disconnecting")
             context.close(promise: nil)
         }
         link.flush()

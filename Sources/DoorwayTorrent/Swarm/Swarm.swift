@@ -2,11 +2,13 @@
 // for next, and the pieces being assembled. Everything here runs on one event loop.
 
 import Crypto
+import Logging
 import NIOCore
 import NIOPosix
 
 /// The coordinator of one torrent: every peer connection of the torrent is on `loop`, so this state needs
-/// no locks. Disk reads, writes and SHA-1 checks go to `storageThreads` and come back to the loop.
+/// no locks. Disk reads, writes and SHA-1 checks go to `storageThreads` and come back to the loop. The policy
+/// is pure and lives elsewhere (``PiecePicker``, ``SmartBan``, ``ChokingRounds``); this carries out its decisions.
 final class Swarm {
     let metainfo: Metainfo
     let storage: TorrentStorage
@@ -14,42 +16,36 @@ final class Swarm {
     let storageThreads: NIOThreadPool
     let handshake: PeerHandshake
     let configuration: TorrentPeer.Configuration
-    let log: (String) -> Void
+    let logger: Logger
+    /// The time, passed in so that the policy sees the same clock as its tests can simulate.
+    let clock: () -> NIODeadline
 
     private(set) var have: Bitfield
-    private var picker: PiecePicker
-    private var choker: Choker
-    private var links: [PeerKey: PeerLink] = [:]
+    private(set) var picker: PiecePicker
+    private var rounds: ChokingRounds
+    private(set) var links: [PeerKey: PeerLink] = [:]
     private var nextKey = 0
-    /// Pieces being received: their blocks, and which peer sent each block.
-    private var assemblies: [Int: PieceAssembly] = [:]
-    /// Failed pieces that several peers contributed to: each block's sender and SHA-1, kept until the piece
-    /// verifies, when the senders whose blocks differ from the good data are banned (libtorrent's "smart ban").
-    private var suspects: [Int: [(offset: Int, sender: String, hash: [UInt8])]] = [:]
-    private(set) var banned = Set<String>()
+    /// The pieces being received, who sent each block, and who is banned.
+    private var smartBan: SmartBan
+    /// Payload bytes in all, each way.
     private(set) var downloadedBytes = 0
-    private(set) var uploadedBytes = 0
+    var uploadedBytes = 0
     private(set) var corruptPieces = 0
     private var completion: [EventLoopPromise<Void>] = []
-    private var tickCount = 0
     private let metrics: TorrentMetrics
-
-    struct PieceAssembly {
-        var bytes: [UInt8]
-        /// Block offset → the identity of the peer that sent it.
-        var senders: [Int: String] = [:]
-    }
 
     init(
         metainfo: Metainfo, storage: TorrentStorage, have: Bitfield, peerID: [UInt8], loop: any EventLoop,
-        storageThreads: NIOThreadPool, configuration: TorrentPeer.Configuration, log: @escaping (String) -> Void
+        storageThreads: NIOThreadPool, configuration: TorrentPeer.Configuration, logger: Logger,
+        clock: @escaping () -> NIODeadline = NIODeadline.now
     ) {
         self.metainfo = metainfo
         self.storage = storage
         self.loop = loop
         self.storageThreads = storageThreads
         self.configuration = configuration
-        self.log = log
+        self.logger = logger
+        self.clock = clock
         self.have = have
         metrics = TorrentMetrics(infoHash: metainfo.infoHash)
         handshake = PeerHandshake(infoHash: metainfo.infoHash.bytes, peerID: peerID, extensionProtocol: true)
@@ -57,13 +53,14 @@ final class Swarm {
         picker = PiecePicker(
             pieceCount: metainfo.pieceCount, pieceLength: metainfo.pieceLength,
             lastPieceLength: metainfo.length(ofPiece: metainfo.pieceCount - 1), seed: generator.next())
-        choker = Choker(uploadSlots: configuration.uploadSlots, seed: generator.next())
+        rounds = ChokingRounds(
+            interval: TimeAmount(configuration.tickInterval), uploadSlots: configuration.uploadSlots,
+            seed: generator.next())
+        smartBan = SmartBan(blockLength: picker.blockLength)
         for piece in 0..<metainfo.pieceCount where have[piece] { picker.markHave(piece) }
     }
 
     var isComplete: Bool { have.isComplete }
-    var peerCount: Int { links.count }
-    var connectedAddresses: Set<String> { Set(links.values.map(\.address)) }
 
     /// Succeeds once every piece is verified and written.
     func whenComplete() -> EventLoopFuture<Void> {
@@ -79,22 +76,24 @@ final class Swarm {
     /// A peer is its address and its peer id: on one host (or behind one NAT) several peers share an address,
     /// so banning the address alone would punish the honest ones too.
     static func identity(_ address: String, _ peerID: [UInt8]) -> String {
-        address + "/" + peerID.map { String($0, radix: 16) }.joined()
+        // Two digits a byte: unpadded, [0x1, 0x23] and [0x12, 0x3] would both be "123".
+        address + "/" + Hex.encode(peerID)
     }
 
     /// A peer's handshake arrived: accept it as a link, or nil to close.
     func connected(_ theirs: PeerHandshake, channel: any Channel) -> PeerLink? {
         let address = channel.remoteAddress?.ipAddress ?? "?"
         guard theirs.infoHash == handshake.infoHash else {
-            log("peer \(address): handshake for another torrent")
+            logger.info("peer \(address): handshake for another torrent")
             return nil
         }
         guard theirs.peerID != handshake.peerID else { return nil }  // ourselves, through the tracker
-        guard !banned.contains(Self.identity(address, theirs.peerID)) else { return nil }
+        guard !smartBan.isBanned(Self.identity(address, theirs.peerID)) else { return nil }
         guard links.count < configuration.maximumPeers else { return nil }
         guard !links.values.contains(where: { $0.peerID == theirs.peerID }) else { return nil }
         nextKey += 1
-        let link = PeerLink(key: nextKey, channel: channel, address: address, pieceCount: metainfo.pieceCount)
+        let link = PeerLink(
+            key: nextKey, channel: channel, address: address, pieceCount: metainfo.pieceCount, connectedAt: clock())
         link.peerID = theirs.peerID
         links[link.key] = link
         var greeting: [PeerMessage] = []
@@ -112,8 +111,8 @@ final class Swarm {
         fillRequestsForAll()
     }
 
-    private func drop(_ link: PeerLink, because reason: String) {
-        log("peer \(link.address): \(reason)")
+    func drop(_ link: PeerLink, because reason: String) {
+        logger.info("peer \(link.address): \(reason)")
         disconnected(link)
         link.channel.close(promise: nil)
     }
@@ -121,7 +120,7 @@ final class Swarm {
     // MARK: Messages
 
     func received(_ message: PeerMessage, from link: PeerLink) {
-        link.lastReceived = .now()
+        link.lastReceived = clock()
         switch message {
         case .keepAlive, .port, .suggest, .allowedFast, .extended:
             break
@@ -134,7 +133,7 @@ final class Swarm {
             fillRequests(link)
         case .interested:
             link.peerInterested = true
-            if link.amChoking && unchokedCount < configuration.uploadSlots { rechoke(rotating: false) }
+            if link.amChoking && rounds.hasFreeSlot(unchokedCount: unchokedCount) { refreshChoking() }
         case .notInterested:
             link.peerInterested = false
         case .have(let piece):
@@ -192,7 +191,7 @@ final class Swarm {
         // Before the first choking round has measured a rate, use the average since the connection began.
         var rate = link.downloadRate
         if rate == 0 {
-            let seconds = Double((NIODeadline.now() - link.connectedAt).nanoseconds) / 1e9
+            let seconds = Double((clock() - link.connectedAt).nanoseconds) / 1e9
             rate = Double(link.downloaded) / max(seconds, 0.1)
         }
         let depth = RequestPipeline.depth(forRate: rate)
@@ -234,18 +233,15 @@ final class Swarm {
     }
 
     private func store(_ block: BlockRequest, _ bytes: [UInt8], from link: PeerLink) {
-        if assemblies[block.piece] == nil {
-            assemblies[block.piece] = PieceAssembly(bytes: [UInt8](repeating: 0, count: metainfo.length(ofPiece: block.piece)))
-        }
-        // In place: a copy taken out of the dictionary would make every block copy the whole piece.
-        assemblies[block.piece]!.bytes.replaceSubrange(block.offset..<(block.offset + bytes.count), with: bytes)
-        assemblies[block.piece]!.senders[block.offset] = Self.identity(link.address, link.peerID)
+        smartBan.received(
+            block, bytes, from: Self.identity(link.address, link.peerID),
+            pieceLength: metainfo.length(ofPiece: block.piece))
     }
 
     /// Checks a complete piece's SHA-1 off the loop; a good piece is written and announced, a bad one is
     /// downloaded again and its sender banned.
     private func verify(_ piece: Int) {
-        guard let assembly = assemblies.removeValue(forKey: piece) else { return }
+        guard let assembly = smartBan.assembled(piece) else { return }
         let expected = metainfo.pieces[piece]
         let storage = self.storage
         let checked = storageThreads.runIfActive(eventLoop: loop) { () throws -> Bool in
@@ -259,49 +255,33 @@ final class Swarm {
         }
     }
 
-    private func verified(_ piece: Int, _ assembly: PieceAssembly, _ result: Result<Bool, any Error>) {
+    private func verified(_ piece: Int, _ assembly: SmartBan.Assembly, _ result: Result<Bool, any Error>) {
         switch result {
         case .success(true):
-            for suspect in suspects.removeValue(forKey: piece) ?? [] {
-                let good = assembly.bytes[suspect.offset..<min(suspect.offset + picker.blockLength, assembly.bytes.count)]
-                if Array(Insecure.SHA1.hash(data: good)) != suspect.hash {
-                    ban(suspect.sender, because: "sent a block of piece \(piece) that differs from the verified data")
-                }
-            }
+            carryOut(smartBan.verified(piece, assembly))
             metrics.pieceVerified()
             pieceVerified(piece)
         case .success(false):
             corruptPieces += 1
             metrics.pieceFailed()
             picker.pieceFailed(piece)
-            let senders = Set(assembly.senders.values)
-            if senders.count == 1, let sender = senders.first {
-                ban(sender, because: "sent piece \(piece), which fails its SHA-1")
-            } else if suspects[piece] == nil {
-                suspects[piece] = assembly.senders.map { offset, sender in
-                    let block = assembly.bytes[offset..<min(offset + picker.blockLength, assembly.bytes.count)]
-                    return (offset, sender, Array(Insecure.SHA1.hash(data: block)))
-                }
-            }
+            carryOut(smartBan.failed(piece, assembly))
             fillRequestsForAll()
         case .failure(let error):
-            log("cannot store piece \(piece): \(error)")
+            logger.error("cannot store piece \(piece): \(error)")
             picker.pieceFailed(piece)
             if let error = error as? TorrentStorageError, error.isDiskFull { fail(error) }
         }
     }
 
-    /// Bans a peer: its connections close, it may not come back, and pieces it helped assemble start over,
-    /// since its blocks in them cannot be trusted.
-    private func ban(_ identity: String, because reason: String) {
-        guard banned.insert(identity).inserted else { return }
-        metrics.peerBanned()
-        for link in links.values where Self.identity(link.address, link.peerID) == identity {
-            drop(link, because: "\(reason); banned")
-        }
-        for (piece, assembly) in assemblies where assembly.senders.values.contains(identity) {
-            assemblies[piece] = nil
-            picker.pieceFailed(piece)
+    /// Banned peers' connections close (they may not come back), and the pieces they helped assemble start over.
+    private func carryOut(_ bans: [SmartBan.Ban]) {
+        for ban in bans {
+            metrics.peerBanned()
+            for link in links.values where Self.identity(link.address, link.peerID) == ban.identity {
+                drop(link, because: "\(ban.reason); banned")
+            }
+            for piece in ban.restartedPieces { picker.pieceFailed(piece) }
         }
     }
 
@@ -326,7 +306,7 @@ final class Swarm {
             do {
                 try storage.sync()
             } catch {
-                log("\(error)")
+                logger.error("\(error)")
             }
             for promise in completion { promise.succeed() }
             completion.removeAll()
@@ -335,84 +315,33 @@ final class Swarm {
         }
     }
 
-    // MARK: Uploading
+    // MARK: Choking
 
     private var unchokedCount: Int { links.values.filter { !$0.amChoking }.count }
 
-    private func serve(_ block: BlockRequest, to link: PeerLink) {
-        guard !link.amChoking else { return }
-        guard block.piece < metainfo.pieceCount, have[block.piece], block.length > 0, block.length <= picker.blockLength,
-            block.offset >= 0, block.offset + block.length <= metainfo.length(ofPiece: block.piece)
-        else {
-            drop(link, because: "requested a block we cannot give (\(block))")
-            return
-        }
-        guard link.queued.count < configuration.maximumQueuedRequests else {
-            drop(link, because: "more than \(configuration.maximumQueuedRequests) requests queued")
-            return
-        }
-        link.queued.append(block)
-        readQueued(link)
-    }
-
-    /// Keeps up to 16 disk reads in flight per peer (a 256 KiB window); pieces may leave in any order.
-    private func readQueued(_ link: PeerLink) {
-        while link.readsInFlight < 16, !link.queued.isEmpty {
-            let block = link.queued.removeFirst()
-            link.readsInFlight += 1
-            let storage = self.storage
-            let bound = NIOLoopBound((self, link), eventLoop: loop)
-            storageThreads.runIfActive(eventLoop: loop) {
-                try storage.read(piece: block.piece, offset: block.offset, length: block.length)
-            }.whenComplete { result in
-                bound.value.0.served(block, result, to: bound.value.1)
-            }
-        }
-    }
-
-    private func served(_ block: BlockRequest, _ result: Result<[UInt8], any Error>, to link: PeerLink) {
-                link.readsInFlight -= 1
-                guard link.channel.isActive, links[link.key] != nil else { return }
-                switch result {
-                case .success(let bytes):
-                    if link.amChoking { return }
-                    link.send(.piece(piece: UInt32(block.piece), offset: UInt32(block.offset), block: bytes))
-                    link.uploadedSinceTick += bytes.count
-                    link.uploaded += bytes.count
-                    uploadedBytes += bytes.count
-                    link.flush()
-                    readQueued(link)
-                case .failure(let error):
-                    log("cannot read piece \(block.piece): \(error)")
-                }
-    }
-
-    /// Every 10 s: rates, choking (4 slots plus an optimistic unchoke that rotates every 30 s), keep-alives,
-    /// and silent peers dropped.
-    func tick(seconds: Double) {
-        tickCount += 1
+    /// Every round (10 s), as ``ChokingRounds`` decides: rates measured, snubbed peers dropped, keep-alives,
+    /// and choking (4 slots plus an optimistic unchoke that rotates every 30 s).
+    func tick() {
+        let round = rounds.round(links.values.map(\.roundPeer), at: clock(), seeding: isComplete)
         for link in links.values {
-            link.downloadRate = Double(link.downloadedSinceTick) / seconds
-            link.uploadRate = Double(link.uploadedSinceTick) / seconds
+            if let rates = round.rates[link.key] { (link.downloadRate, link.uploadRate) = rates }
             link.downloadedSinceTick = 0
             link.uploadedSinceTick = 0
-            if NIODeadline.now() - link.lastReceived > .minutes(3) {
+            if round.snubbed.contains(link.key) {
                 drop(link, because: "silent for 3 minutes")
                 continue
             }
-            if tickCount % 9 == 0 { link.send(.keepAlive) }
+            if round.sendsKeepAlives { link.send(.keepAlive) }
         }
-        rechoke(rotating: true)
+        choke(allBut: round.unchoked)
     }
 
-    /// `rotating` is the 10-second round, which also counts towards the optimistic unchoke's 30 seconds.
-    private func rechoke(rotating: Bool) {
-        let peers = links.values.map { link in
-            ChokerPeer(
-                key: link.key, isInterested: link.peerInterested, downloadRate: link.downloadRate,
-                uploadRate: link.uploadRate, connectedRecently: NIODeadline.now() - link.connectedAt < .seconds(60))
-        }
-        let unchoked = rotating ? choker.recompute(peers: peers, seeding: isComplete) : choker.refresh(peers: peers, seeding: isComplete)
+    /// Between rounds: a peer came or became interested while an upload slot is free.
+    private func refreshChoking() {
+        choke(allBut: rounds.refresh(links.values.map(\.roundPeer), at: clock(), seeding: isComplete))
+    }
+
+    private func choke(allBut unchoked: Set<PeerKey>) {
         for link in links.values {
             let choke = !unchoked.contains(link.key)
             if choke != link.amChoking {
@@ -432,7 +361,7 @@ final class Swarm {
             totalBytes: metainfo.totalLength, peers: links.count, downloaded: downloadedBytes, uploaded: uploadedBytes,
             downloadRate: links.values.reduce(0) { $0 + $1.downloadRate },
             uploadRate: links.values.reduce(0) { $0 + $1.uploadRate }, corruptPieces: corruptPieces,
-            bannedPeers: banned.count)
+            bannedPeers: smartBan.banned.count)
     }
 
     func closeAll() {

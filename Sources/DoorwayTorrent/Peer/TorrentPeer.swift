@@ -2,6 +2,7 @@
 
 import Doorway
 import DoorwayHTTP
+import Logging
 import NIOCore
 import NIOPosix
 
@@ -69,7 +70,7 @@ public final class TorrentPeer: Sendable {
     private let loop: any EventLoop
     private let threads: NIOThreadPool
     private let state: NIOLoopBoundBox<Running?>
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
 
     /// What exists once started.
     final class Running {
@@ -85,11 +86,11 @@ public final class TorrentPeer: Sendable {
 
     /// - Parameters:
     ///   - writable: false to seed files that must not be changed.
-    ///   - log: where peer and tracker events are reported.
+    ///   - logger: where peer and tracker events are reported (by default, nowhere).
     public init(
         metainfo: Metainfo, root: String, writable: Bool = true, configuration: Configuration = Configuration(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        logger: Logger = Logger(label: "doorway.torrent", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.metainfo = metainfo
         storage = TorrentStorage(metainfo: metainfo, root: root, writable: writable)
@@ -101,7 +102,7 @@ public final class TorrentPeer: Sendable {
         threads = NIOThreadPool(numberOfThreads: max(1, configuration.storageThreads))
         threads.start()
         state = NIOLoopBoundBox.makeEmptyBox(valueType: Running.self, eventLoop: loop)
-        self.log = log
+        self.logger = logger
     }
 
     /// Prepares the files, verifies what is already there (`verifying` is told pieces checked so far), starts
@@ -112,21 +113,19 @@ public final class TorrentPeer: Sendable {
         let swarm = try await loop.submit { [self] in
             let swarm = Swarm(
                 metainfo: metainfo, storage: storage, have: have, peerID: peerID, loop: loop, storageThreads: threads,
-                configuration: configuration, log: log)
+                configuration: configuration, logger: logger)
             state.value = Running(swarm: swarm)
             return NIOLoopBound(swarm, eventLoop: loop)
         }.get()
         let server = try await Server.bind(
             configuration.listen, transport: .tcp, maximumConnections: configuration.maximumPeers, group: loop,
             initializer: Self.initializer(swarm))
-        let seconds = Double(configuration.tickInterval.components.seconds)
-            + Double(configuration.tickInterval.components.attoseconds) / 1e18
         try await loop.submit { [self] in
             let running = state.value!
             running.server = server
             running.timer = loop.scheduleRepeatedTask(
                 initialDelay: TimeAmount(configuration.tickInterval), delay: TimeAmount(configuration.tickInterval)
-            ) { _ in swarm.value.tick(seconds: seconds) }
+            ) { _ in swarm.value.tick() }
         }.get()
         for endpoint in configuration.peers { connect(to: endpoint) }
         let trackers = configuration.trackers + metainfo.trackers
@@ -184,7 +183,7 @@ public final class TorrentPeer: Sendable {
         let loop = self.loop
         let client = Client(parameters: TransportParameters(noDelay: true, connectTimeout: .seconds(10)), group: loop)
         let state = self.state
-        Task { [log] in
+        Task { [logger] in
             do {
                 let swarm = try await loop.submit { () -> NIOLoopBound<Swarm>? in
                     state.value.map { NIOLoopBound($0.swarm, eventLoop: loop) }
@@ -192,7 +191,7 @@ public final class TorrentPeer: Sendable {
                 guard let swarm else { return }
                 _ = try await client.connect(to: endpoint, initializer: Self.initializer(swarm))
             } catch {
-                log("peer \(endpoint): \(error)")
+                logger.info("peer \(endpoint): \(error)")
             }
         }
     }
@@ -252,7 +251,7 @@ public final class TorrentPeer: Sendable {
                     // A peer we already have, or ourselves, is dropped after its handshake (same peer id).
                     for peer in answer.peers { connect(to: peer) }
                 } catch {
-                    log("tracker \(tracker): \(error)")
+                    logger.warning("tracker \(tracker): \(error)")
                 }
             }
             if answered {
