@@ -13,9 +13,10 @@ struct DashboardBrowserTests {
     func dashboardInChromium() async throws {
         let (door, chromium, python) = (try door(), try chromium(), try python3())
         let (smtpPort, adminPort, echoPort) = (try unusedPort(), try unusedPort(), try unusedPort())
-        let folder = "/tmp/doorway-dashboard-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: folder + "/profile", withIntermediateDirectories: true)
-        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("dashboard")
+        defer { temporary.remove() }
+        let folder = temporary.path
+        try temporary.makeFolder("profile")
         let configuration = """
             data = "\(folder)/data"
             [admin]

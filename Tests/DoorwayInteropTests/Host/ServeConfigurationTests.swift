@@ -603,11 +603,11 @@ struct ServeConfigurationTests {
 
 /// A temporary folder for one door serve: its configuration file and its data folder.
 private struct ServeFolder {
-    let path: String
+    let temporary: TemporaryFolder
+    var path: String { temporary.path }
 
     init() throws {
-        path = "/tmp/doorway-serve-configuration-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder("serve-configuration")
     }
 
     var configuration: String { path + "/door.toml" }
@@ -618,7 +618,7 @@ private struct ServeFolder {
         try Data(text.utf8).write(to: URL(fileURLWithPath: configuration), options: .atomic)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() { temporary.remove() }
 }
 
 /// The first five columns of a row of door serve's or door status's table; `state` is the state's first word

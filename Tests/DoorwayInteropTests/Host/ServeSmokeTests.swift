@@ -14,9 +14,10 @@ struct ServeSmokeTests {
     @Test("the welcome page, echo and daytime answer real clients over TCP and UDP; SIGTERM ends it with status 0")
     func servesSimpleServices() async throws {
         let (door, nc) = (try door(), try await netcat())
-        let data = "/tmp/doorway-serve-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = try TemporaryFolder("serve")
+        let data = temporary.path
         // A torrent and its data in torrents/, which door serve seeds; its tracker is door serve's own.
-        try FileManager.default.createDirectory(atPath: data + "/torrents", withIntermediateDirectories: true)
+        try temporary.makeFolder("torrents")
         let shared = Data((0..<(2 * 1024 * 1024 + 99)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) })
         try shared.write(to: URL(fileURLWithPath: data + "/torrents/shared.bin"))
         let created = try await Subprocess.run(
@@ -29,7 +30,7 @@ struct ServeSmokeTests {
         let serve = try Subprocess.start([door, "serve", "--data", data, "--admin", "127.0.0.1:\(admin)"])
         defer {
             serve.kill()
-            _ = try? FileManager.default.removeItem(atPath: data)
+            temporary.remove()
         }
         // A port another program holds makes door serve exit with `door: cannot start NAME: …`: the error shows
         // that output.

@@ -11,10 +11,11 @@ struct ServeTwoHostTests {
     @Test("from host B: the welcome page, mail into A's dashboard API, a torrent A seeds, echo over TCP and UDP")
     func hostBUsesHostA() async throws {
         let (door, curl) = (try door(), try curl())
-        let data = "/tmp/doorway-twohost-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { _ = try? FileManager.default.removeItem(atPath: data) }
-        try FileManager.default.createDirectory(atPath: data + "/a/torrents", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: data + "/b", withIntermediateDirectories: true)
+        let temporary = try TemporaryFolder("twohost")
+        defer { temporary.remove() }
+        let data = temporary.path
+        try temporary.makeFolder("a/torrents")
+        try temporary.makeFolder("b")
         let shared = Data((0..<(3 * 1024 * 1024 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) })
         try shared.write(to: URL(fileURLWithPath: data + "/a/torrents/shared.bin"))
 

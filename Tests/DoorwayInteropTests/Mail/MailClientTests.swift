@@ -8,12 +8,6 @@ import Testing
 
 @Suite("door mail send, inbox and show", .timeLimit(.minutes(3)))
 struct MailClientTests {
-    private func makeFolder() throws -> String {
-        let path = "/tmp/doorway-mailclient-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// aiosmtpd (Python's reference SMTP server) printing each envelope and message as a JSON line.
     private func startAiosmtpd(port: UInt16) throws -> BackgroundProcess {
         let script = """
@@ -80,8 +74,9 @@ struct MailClientTests {
 
     @Test("door mail send to door mail serve; inbox lists it decoded; show prints the text; --raw the bytes")
     func sendInboxShow() async throws {
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("mailclient")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let port = try unusedPort()
         let store = folder + "/mail"
         let serve = try Subprocess.start(
@@ -128,8 +123,9 @@ struct MailClientTests {
     @Test("door mail send on host B delivers to door mail serve on host A by IP; Received names B's address")
     func acrossHosts() async throws {
         let door = try door()
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("mailclient")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try await withTwoHosts { hosts in
             let serve = try hosts.a.start([
                 door, "mail", "serve", "--maildir", folder + "/mail", "--listen", "\(hosts.a.address):25",

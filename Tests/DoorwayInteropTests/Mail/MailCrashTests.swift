@@ -36,8 +36,9 @@ struct MailCrashTests {
     @Test("after each kill -9 every acknowledged message is present once and whole, new/ has no partial file, and the server restarts on the store")
     func killNineUnderLoad() async throws {
         let (door, python) = (try door(), try requiredExecutable(named: "python3", installHint: peerInstallHint))
-        let folder = "/tmp/doorway-crash-\(getpid())-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("crash")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let store = folder + "/mail"
         let mailbox = store + "/crash@example.test"
         var acknowledged = Set<String>()

@@ -9,9 +9,9 @@ import Testing
 struct MailFullDiskTests {
     @Test("on a 1 MiB file system, messages are stored until it fills, then 452 4.3.1; each 250 is a whole file")
     func fullDisk() async throws {
-        let folder = "/tmp/doorway-full-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("full")
+        defer { temporary.remove() }
+        let folder = temporary.path
         // A small tmpfs is a disk that fills quickly and predictably (needs root, as the namespace tests do).
         let mounted = try await Subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", folder])
         try #require(mounted.exitCode == 0, "mount a 1 MiB tmpfs: \(mounted)")

@@ -7,12 +7,6 @@ import Testing
 
 @Suite("door mail serve with real mail peers", .timeLimit(.minutes(3)))
 struct MailInteropTests {
-    private func makeFolder() throws -> String {
-        let path = "/tmp/doorway-mail-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     private func startServer(_ store: String, _ extra: [String] = []) async throws -> (BackgroundProcess, UInt16) {
         let port = try unusedPort()
         let serve = try Subprocess.start(
@@ -30,8 +24,9 @@ struct MailInteropTests {
     @Test("swaks delivers, with and without pipelining; the message is in the recipient's Maildir with trace headers")
     func swaks() async throws {
         let swaks = try requiredExecutable(named: "swaks", installHint: peerInstallHint)
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("mail")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let (serve, port) = try await startServer(folder + "/mail")
         defer { serve.kill() }
         for pipelining in [false, true] {
@@ -58,8 +53,9 @@ struct MailInteropTests {
     @Test("swaks sends a 10 MiB message whole")
     func largeMessage() async throws {
         let swaks = try requiredExecutable(named: "swaks", installHint: peerInstallHint)
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("mail")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let (serve, port) = try await startServer(folder + "/mail")
         defer { serve.kill() }
         let line = String(repeating: "0123456789abcdef", count: 4) + "\n"
@@ -83,8 +79,9 @@ struct MailInteropTests {
     @Test("Python's smtplib sends to several recipients; Python's mailbox.Maildir reads every mailbox")
     func smtplibAndMaildir() async throws {
         let python = try requiredExecutable(named: "python3", installHint: peerInstallHint)
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("mail")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let (serve, port) = try await startServer(folder + "/mail", ["--domain", "example.test"])
         defer { serve.kill() }
         let script = """
@@ -134,8 +131,9 @@ struct MailInteropTests {
         // Postfix installs it in /usr/sbin, which a user's PATH may lack.
         let smtpSource = FileManager.default.isExecutableFile(atPath: "/usr/sbin/smtp-source")
             ? "/usr/sbin/smtp-source" : try requiredExecutable(named: "smtp-source", installHint: peerInstallHint)
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("mail")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let (serve, port) = try await startServer(folder + "/mail")
         defer { serve.kill() }
         let sent = try await Subprocess.run(
@@ -150,8 +148,9 @@ struct MailInteropTests {
     @Test("swaks on host B delivers to door mail serve on host A by IP; Received names host B")
     func acrossHosts() async throws {
         let (door, swaks) = (try door(), try requiredExecutable(named: "swaks", installHint: peerInstallHint))
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("mail")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try await withTwoHosts { hosts in
             let port: UInt16 = 2525
             let serve = try hosts.a.start([

@@ -31,12 +31,6 @@ struct POP3InteropTests {
         return Mail(serve: serve, smtp: smtp, pop3: pop3, store: store)
     }
 
-    private func makeFolder() throws -> String {
-        let path = "/tmp/doorway-pop3-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     private func runPython(_ script: String) async throws -> [String: Any] {
         let run = try await Subprocess.run([try python3(), "-c", script], timeout: .seconds(60))
         #expect(run.exitCode == 0, "\(run)")
@@ -45,8 +39,9 @@ struct POP3InteropTests {
 
     @Test("poplib: CAPA, STAT, LIST, UIDL, TOP, RETR (dot-stuffed, 8-bit), DELE and RSET; deletions only at QUIT")
     func poplib() async throws {
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("pop3")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let mail = try await startServer(folder)
         defer { mail.serve.kill() }
         let script = """
@@ -124,8 +119,9 @@ struct POP3InteropTests {
 
     @Test("a wrong password gets -ERR [AUTH] after a delay; a second session gets -ERR [IN-USE]")
     func loginFailures() async throws {
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("pop3")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let mail = try await startServer(folder)
         defer { mail.serve.kill() }
         let script = """
@@ -167,8 +163,9 @@ struct POP3InteropTests {
 
     @Test("door mail user list and remove; a removed user can no longer log in, and the mail stays")
     func userCommands() async throws {
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("pop3")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let mail = try await startServer(folder)
         defer { mail.serve.kill() }
         let door = try door()
@@ -198,8 +195,9 @@ struct POP3InteropTests {
     @Test("msmtp sends a message with a dot line and 8-bit text; it is stored whole")
     func msmtp() async throws {
         let msmtp = try requiredExecutable(named: "msmtp", installHint: peerInstallHint)
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("pop3")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let mail = try await startServer(folder)
         defer { mail.serve.kill() }
         let message = "From: sender@x.test\nTo: ann@example.test\nSubject: via msmtp\n\nline one\n.\n..two\nGrüße\n"

@@ -7,18 +7,19 @@ import Testing
 
 @Suite("door torrent info, seed and tracker serve", .timeLimit(.minutes(2)))
 struct TorrentCommandTests {
-    func makeFolder() throws -> String {
-        let path = "/tmp/doorway-torrent-cli-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path + "/share/sub", withIntermediateDirectories: true)
-        return path
+    func makeFolder() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder("torrent-cli")
+        try folder.makeFolder("share/sub")
+        return folder
     }
 
     @Test("info shows what transmission-show shows: name, info-hash, size, pieces, files, trackers; --json too")
     func info() async throws {
         let door = try door()
         let show = try requiredExecutable(named: "transmission-show", installHint: peerInstallHint)
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try makeFolder()
+        defer { temporary.remove() }
+        let folder = temporary.path
         try Data(repeating: 1, count: 300_000).write(to: URL(fileURLWithPath: folder + "/share/a.bin"))
         try Data(repeating: 2, count: 70_000).write(to: URL(fileURLWithPath: folder + "/share/sub/b.bin"))
         let created = try await Subprocess.run(
@@ -53,8 +54,9 @@ struct TorrentCommandTests {
     @Test("seed refuses data that is not the torrent's, after checking it")
     func seedRefusesWrongData() async throws {
         let door = try door()
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try makeFolder()
+        defer { temporary.remove() }
+        let folder = temporary.path
         try Data(repeating: 7, count: 200_000).write(to: URL(fileURLWithPath: folder + "/share/a.bin"))
         _ = try await Subprocess.run([door, "torrent", "create", folder + "/share/a.bin", "-o", folder + "/a.torrent"], timeout: .seconds(60))
         try Data(repeating: 8, count: 200_000).write(to: URL(fileURLWithPath: folder + "/share/a.bin"))
@@ -69,8 +71,9 @@ struct TorrentCommandTests {
     func getStopsOnSignal() async throws {
         let door = try door()
         let curl = try requiredExecutable(named: "curl", installHint: peerInstallHint)
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try makeFolder()
+        defer { temporary.remove() }
+        let folder = temporary.path
         let trackerPort = try unusedPort()
         let tracker = try Subprocess.start([door, "tracker", "serve", "--listen", "127.0.0.1:\(trackerPort)"])
         defer { tracker.kill() }

@@ -15,12 +15,6 @@ struct TorrentInteropTests {
     let ariaLocal = ["--enable-dht=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--summary-interval=0",
                      "--console-log-level=warn"]
 
-    func makeFolder() throws -> String {
-        let path = "/tmp/doorway-torrent-interop-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     func randomFile(_ path: String, size: Int) throws -> Data {
         var generator = SystemRandomNumberGenerator()
         let data = Data((0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) })
@@ -37,8 +31,9 @@ struct TorrentInteropTests {
 
     @Test("a torrent door makes is accepted by aria2c, which downloads it from door's seeder through door's tracker")
     func doorSeedsToAria() async throws {
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("torrent-interop")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
         let data = try randomFile(folder + "/seed/payload.bin", size: 6 * 1024 * 1024 + 777)
         let (tracker, announce) = try await startTracker()
@@ -60,8 +55,9 @@ struct TorrentInteropTests {
 
     @Test("door downloads a multi-file torrent made by mktorrent from an aria2c seeder through door's tracker")
     func ariaSeedsMktorrentToDoor() async throws {
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("torrent-interop")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try FileManager.default.createDirectory(atPath: folder + "/seed/album/disc 2", withIntermediateDirectories: true)
         let one = try randomFile(folder + "/seed/album/one.bin", size: 1_500_000)
         let two = try randomFile(folder + "/seed/album/disc 2/two.bin", size: 2_345_678)
@@ -88,8 +84,9 @@ struct TorrentInteropTests {
     @Test("transmission-cli downloads from door's seeder, and door from transmission-cli's, across two hosts")
     func transmissionAcrossHosts() async throws {
         let (door, transmission) = (try door(), try transmission())
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("torrent-interop")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
         let data = try randomFile(folder + "/seed/film.bin", size: 5 * 1024 * 1024 + 4321)
         try await withTwoHosts { hosts in
@@ -133,8 +130,9 @@ struct TorrentInteropTests {
 
     @Test("a download onto a full disk stops with a clear error and a non-zero exit")
     func fullDisk() async throws {
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("torrent-interop")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: folder + "/small", withIntermediateDirectories: true)
         _ = try randomFile(folder + "/seed/big.bin", size: 4 * 1024 * 1024)
@@ -161,8 +159,9 @@ struct TorrentInteropTests {
     func progressDisplay() async throws {
         let door = try door()
         let script = try requiredExecutable(named: "script", installHint: "script is in Debian's bsdutils")
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("torrent-interop")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
         let data = try randomFile(folder + "/seed/blob.bin", size: 16 * 1024 * 1024)
         _ = try await Subprocess.run([door, "torrent", "create", folder + "/seed/blob.bin", "-o", folder + "/blob.torrent"], timeout: .seconds(60))
@@ -214,9 +213,10 @@ struct TorrentSwarmTests {
     @Test("one seeder and four leechers, each on its own host: every copy is identical and leechers upload to each other")
     func swarm() async throws {
         let door = try door()
-        let folder = "/tmp/doorway-swarm-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("swarm")
+        defer { temporary.remove() }
+        let folder = temporary.path
+        try temporary.makeFolder("seed")
         var generator = SystemRandomNumberGenerator()
         let data = Data((0..<(24 * 1024 * 1024)).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try data.write(to: URL(fileURLWithPath: folder + "/seed/data.bin"))

@@ -7,17 +7,18 @@ import Testing
 
 @Suite("door web serve and door get: the commands", .timeLimit(.minutes(2)))
 struct WebCommandTests {
-    private func makeFolder() throws -> String {
-        let path = "/tmp/doorway-webcmd-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path + "/public", withIntermediateDirectories: true)
-        return path
+    private func makeFolder() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder("webcmd")
+        try folder.makeFolder("public")
+        return folder
     }
 
     @Test("without flags it serves ./public on port 8080 (as a user) and exits 0 on SIGTERM")
     func defaults() async throws {
         let door = try door()
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try makeFolder()
+        defer { temporary.remove() }
+        let folder = temporary.path
         try "from public\n".write(toFile: folder + "/public/index.html", atomically: true, encoding: .utf8)
         try "from the folder\n".write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
@@ -41,10 +42,9 @@ struct WebCommandTests {
         let door = try door()
         let missing = try await Subprocess.run([door, "web", "serve", "--root", "/nonexistent/site", "--listen", "127.0.0.1:0"])
         #expect(missing.exitCode == 1 && missing.standardErrorText.contains("cannot serve \"/nonexistent/site\""), "\(missing)")
-        let port = try unusedPort()
-        let first = try Subprocess.start([door, "web", "serve", "--root", "/tmp", "--listen", "127.0.0.1:\(port)"])
+        let first = try await ServerFixture.start { [door, "web", "serve", "--root", "/tmp", "--listen", $0] }
         defer { first.kill() }
-        try await first.waitUntilBound(port: port)
+        let port = first.port
         let second = try await Subprocess.run([door, "web", "serve", "--root", "/tmp", "--listen", "127.0.0.1:\(port)"])
         #expect(second.exitCode != 0 && second.standardErrorText.contains("\(port)"), "\(second)")
         let badTimeout = try await Subprocess.run([door, "web", "serve", "--header-timeout", "0"])
@@ -55,13 +55,13 @@ struct WebCommandTests {
     func progressBar() async throws {
         let door = try door()
         let script = try requiredExecutable(named: "script", installHint: "script is in Debian's bsdutils")
-        let folder = try makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try makeFolder()
+        defer { temporary.remove() }
+        let folder = temporary.path
         #expect(FileManager.default.createFile(atPath: folder + "/public/big.bin", contents: Data(count: 8 << 20)))
-        let port = try unusedPort()
-        let serve = try Subprocess.start([door, "web", "serve", "--root", folder + "/public", "--listen", "127.0.0.1:\(port)"])
+        let serve = try await ServerFixture.start { [door, "web", "serve", "--root", folder + "/public", "--listen", $0] }
         defer { serve.kill() }
-        try await serve.waitUntilBound(port: port)
+        let port = serve.port
 
         let plain = try await Subprocess.run([door, "get", "-o", folder + "/plain.bin", "http://127.0.0.1:\(port)/big.bin"])
         #expect(plain.exitCode == 0 && plain.standardErrorText.isEmpty, "no bar without a terminal: \(plain)")

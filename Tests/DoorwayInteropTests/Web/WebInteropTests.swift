@@ -537,18 +537,19 @@ struct WebInteropTests {
 
 /// A folder of files for one test to serve, with room beside it for what clients save.
 ///
-/// It lives under /tmp with a name of its own (`door-web-PID-UUID`), so parallel tests never share one; the
-/// served root is its `site` subfolder.
+/// It is a ``TemporaryFolder`` of its own, so parallel tests never share one; the served root is its `site`
+/// subfolder.
 private struct Site {
-    let folder: String
+    let temporary: TemporaryFolder
+    var folder: String { temporary.path }
 
     /// The folder the server serves.
     var root: String { "\(folder)/site" }
 
     /// Makes the folder with `files` (relative paths such as `img/logo.png`) in the root.
     init(_ files: [String: [UInt8]]) throws {
-        folder = "/tmp/door-web-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: "\(folder)/site", withIntermediateDirectories: true)
+        temporary = try TemporaryFolder("web")
+        try temporary.makeFolder("site")
         for (name, content) in files {
             let path = "\(folder)/site/\(name)"
             try FileManager.default.createDirectory(
@@ -563,7 +564,7 @@ private struct Site {
     /// A path beside the root, for a client's own files.
     func scratch(_ name: String) -> String { "\(folder)/\(name)" }
 
-    func remove() { try? FileManager.default.removeItem(atPath: folder) }
+    func remove() { temporary.remove() }
 }
 
 /// Starts `door web serve` on `site` at 127.0.0.1:`port`, and returns once it has said so and bound the port.

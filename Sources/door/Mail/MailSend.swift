@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Doorway
+import DoorwayHost
 import DoorwayMail
 import Foundation
 
@@ -64,7 +65,7 @@ struct MailSend: AsyncParsableCommand {
                 }
                 message = OutgoingMessage(from: sender, to: recipients, subject: subject, text: text).bytes
             }
-            let endpointText = server ?? (geteuid() == 0 ? "localhost:25" : "localhost:2525")
+            let endpointText = server ?? "localhost:\(PortPlan.current.smtpPort)"
             let endpoint = try Endpoint(parsing: Self.withDefaultPort(endpointText))
             var client = SMTPClient()
             client.replyTimeout = .milliseconds(Int64(timeout * 1000))

@@ -2,15 +2,8 @@
 
 import ArgumentParser
 import Doorway
+import DoorwayHost
 import DoorwayTorrent
-import UnixSignals
-
-struct Tracker: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "A BitTorrent tracker: peers announce themselves and learn about each other.",
-        subcommands: [TrackerServe.self]
-    )
-}
 
 struct TrackerServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +18,7 @@ struct TrackerServe: AsyncParsableCommand {
     )
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Where to wait (default :6969).", valueName: "ENDPOINT"))
-    var endpoint = ":6969"
+    var endpoint = ":\(PortPlan.current.trackerPort)"
 
     @Option(help: "Seconds between a client's announces.")
     var interval = 1800
@@ -51,11 +44,7 @@ struct TrackerServe: AsyncParsableCommand {
             let tracker = TrackerServer(limits: limits)
             let server = try await tracker.serve(on: try Endpoint(parsing: endpoint))
             printNow("door: tracker on \(server.localEndpoint): announce URL http://HOST:\(server.localEndpoint.port?.rawValue ?? 0)/announce")
-            for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
-                printError("door: \(signal), shutting down")
-                break
-            }
-            await server.shutdown(gracePeriod: .seconds(1))
+            await serveUntilSignalled([server], gracePeriod: .seconds(1))
         }
     }
 }

@@ -2,22 +2,15 @@
 
 import ArgumentParser
 import Doorway
+import DoorwayHost
 import DoorwayWeb
 import NIOPosix
-import UnixSignals
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-
-struct Web: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "The Web: an HTTP/1.1 server for a folder of files.",
-        subcommands: [WebServe.self]
-    )
-}
 
 struct WebServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,15 +83,11 @@ struct WebServe: AsyncParsableCommand {
                 servers.append(server)
                 printNow("door: serving \(configuration.root) on http://\(server.localEndpoint)")
             }
-            for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
-                printError("door: \(signal), shutting down")
-                break
-            }
-            for server in servers { await server.shutdown(gracePeriod: .milliseconds(Int64(gracePeriod * 1000))) }
+            await serveUntilSignalled(servers, gracePeriod: .milliseconds(Int64(gracePeriod * 1000)))
         }
     }
 
-    static var defaultEndpoint: String { geteuid() == 0 ? ":80" : ":8080" }
+    static var defaultEndpoint: String { ":\(PortPlan.current.webPort)" }
 
     /// The default root: `public/` when the current folder has one.
     static var defaultRoot: String {

@@ -2,22 +2,9 @@
 
 import ArgumentParser
 import Doorway
+import DoorwayHost
 import DoorwayMail
 import NIOPosix
-import UnixSignals
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
-struct Mail: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Mail: an SMTP and POP3 server on Maildirs, and clients to send, list and read mail.",
-        subcommands: [MailServe.self, MailSend.self, MailInbox.self, MailShow.self, MailUser.self]
-    )
-}
 
 struct MailServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,8 +21,8 @@ struct MailServe: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The store: one Maildir per recipient (default: door-data/mail).", valueName: "DIR"))
-    var maildir = "door-data/mail"
+    @Option(help: ArgumentHelp("The store: one Maildir per recipient (default: \(HostConfiguration.defaultMailStore)).", valueName: "DIR"))
+    var maildir = HostConfiguration.defaultMailStore
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Where to wait, repeatable (default :25 as root, else :2525).", valueName: "ENDPOINT"))
     var endpoints: [String] = []
@@ -83,7 +70,7 @@ struct MailServe: AsyncParsableCommand {
             } catch let error as MailStoreError {
                 throw fail(error.description)
             }
-            let endpoints = try (self.endpoints.isEmpty ? [geteuid() == 0 ? ":25" : ":2525"] : self.endpoints)
+            let endpoints = try (self.endpoints.isEmpty ? [":\(PortPlan.current.smtpPort)"] : self.endpoints)
                 .map { try Endpoint(parsing: $0) }
             var servers: [Server] = []
             for endpoint in endpoints {
@@ -91,18 +78,14 @@ struct MailServe: AsyncParsableCommand {
                 servers.append(server)
                 printNow("door: SMTP on \(server.localEndpoint), storing into \(maildir)")
             }
-            let pop3Endpoints = try (self.pop3Endpoints.isEmpty ? [geteuid() == 0 ? ":110" : ":1110"] : self.pop3Endpoints)
+            let pop3Endpoints = try (self.pop3Endpoints.isEmpty ? [":\(PortPlan.current.pop3Port)"] : self.pop3Endpoints)
                 .map { try Endpoint(parsing: $0) }
             for endpoint in pop3Endpoints {
                 let server = try await mail.servePOP3(on: endpoint)
                 servers.append(server)
                 printNow("door: POP3 on \(server.localEndpoint), for the users in \(configuration.users.path)")
             }
-            for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
-                printError("door: \(signal), shutting down")
-                break
-            }
-            for server in servers { await server.shutdown(gracePeriod: .milliseconds(Int64(gracePeriod * 1000))) }
+            await serveUntilSignalled(servers, gracePeriod: .milliseconds(Int64(gracePeriod * 1000)))
             await mail.shutdown()
         }
     }
