@@ -122,10 +122,14 @@ private func create(_ hosts: TwoHosts) async throws {
         try await ip(["-n", host.name, "link", "set", host.interface, "up"])
         try await ip(["-n", host.name, "link", "set", "lo", "up"])
     }
-    // The link carries traffic once both ends report their carrier.
+    try await waitForCarrier([a, b], within: .seconds(5))
+}
+
+/// Waits until every host's link reports its carrier (`LOWER_UP`): only then does it carry traffic.
+private func waitForCarrier(_ hosts: [NetworkNamespaceHost], within timeout: Duration) async throws {
     let clock = ContinuousClock()
-    let deadline = clock.now + .seconds(5)
-    for host in [a, b] {
+    let deadline = clock.now + timeout
+    for host in hosts {
         while true {
             let state = try await ip(["-n", host.name, "link", "show", host.interface])
             if state.contains("LOWER_UP") { break }
@@ -202,18 +206,7 @@ public func withHosts<Result>(_ count: Int, _ body: ([NetworkNamespaceHost]) asy
             try await ip(["-n", host.name, "link", "set", host.interface, "up"])
             try await ip(["-n", host.name, "link", "set", "lo", "up"])
         }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(10)
-        for host in hosts {
-            while true {
-                let state = try await ip(["-n", host.name, "link", "show", host.interface])
-                if state.contains("LOWER_UP") { break }
-                if clock.now >= deadline {
-                    throw DoorwayTestingError("the link \(host.interface) in \(host.name) did not come up: \(state)")
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
+        try await waitForCarrier(hosts, within: .seconds(10))
         let result = try await body(hosts)
         await removeAll()
         return result

@@ -4,7 +4,6 @@ import ArgumentParser
 import Doorway
 import DoorwayServices
 import NIOCore
-import UnixSignals
 
 struct Listen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -103,21 +102,15 @@ struct Listen: AsyncParsableCommand {
         try await announce(server)
         let verbose = options.verbose
         let keepOpen = self.keepOpen
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await channel in accepted {
-                    if verbose { printError("door: connection from \(channel.remoteAddress.map { "\(Endpoint($0))" } ?? "?"), running \(program)") }
-                    if !keepOpen {
-                        try? await channel.closeFuture.get()
-                        return
-                    }
+        // Without -k the first connection's end ends the command; either way SIGINT or SIGTERM does.
+        _ = try await runUntilSignalled {
+            for await channel in accepted {
+                if verbose { printError("door: connection from \(channel.remoteAddress.map { "\(Endpoint($0))" } ?? "?"), running \(program)") }
+                if !keepOpen {
+                    try? await channel.closeFuture.get()
+                    return
                 }
             }
-            group.addTask {
-                for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return }
-            }
-            await group.next()
-            group.cancelAll()
         }
         acceptedContinuation.finish()
         await server.shutdown(gracePeriod: .seconds(5))

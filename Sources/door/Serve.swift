@@ -62,7 +62,7 @@ struct Serve: AsyncParsableCommand {
         let host = HostService(
             configuration: configuration, keepGoing: keepGoing, gracePeriod: .milliseconds(Int64(gracePeriod * 1000)),
             reloadConfiguration: configFile == nil ? nil : load,
-            events: { event in await Self.report(event) }, logger: Logger(label: "door.serve") { DoorLogHandler(label: $0) })
+            events: { event in await Self.report(event) }, logger: .door("door.serve"))
         var logger = Logger(label: "door.serve")
         logger.logLevel = .warning
         let group = ServiceGroup(

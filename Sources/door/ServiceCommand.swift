@@ -4,7 +4,6 @@ import ArgumentParser
 import Doorway
 import DoorwayHost
 import DoorwayServices
-import UnixSignals
 
 struct ServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,8 +37,7 @@ struct ServiceCommand: AsyncParsableCommand {
                 initializer: service.initializer(transport: transport)
             )
             printNow("\(service) (RFC \(service.rfc)) on \(server.localEndpoint) (\(server.transport))")
-            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
-            await server.shutdown(gracePeriod: .seconds(5))
+            await serveUntilSignalled([server], gracePeriod: .seconds(5), announcing: false)
         }
     }
 }

@@ -95,7 +95,7 @@ private struct MailFixture {
         """
 
     init() throws {
-        root = "/tmp/doorway-admin-\(getpid())-\(UUID().uuidString)"
+        root = try TemporaryFolder("admin").path
         _ = try MaildirStore(root: root)
         try write(Self.plain, mailbox: "ann@x.test", file: "new/" + Self.plainName)
         try write(Self.rich, mailbox: "ann@x.test", file: "cur/" + Self.richName + ":2,S")

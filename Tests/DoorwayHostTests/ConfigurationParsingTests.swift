@@ -3,6 +3,7 @@
 import Doorway
 import DoorwayHost
 import DoorwayMail
+import DoorwayTesting
 import DoorwayTorrent
 import DoorwayWeb
 import Testing
@@ -301,12 +302,13 @@ struct ParsingTests {
     }
 
     @Test func loadReadsAFile() throws {
-        let path = "/tmp/door-config-test-\(UInt32.random(in: 0...UInt32.max)).toml"
+        let folder = try TemporaryFolder("config")
+        defer { folder.remove() }
+        let path = folder.path("door.toml")
         let text = "[[service]]\nkind = \"echo\"\nlisten = \":4007\"\n"
         let file = try #require(fopen(path, "w"))
         fputs(text, file)
         fclose(file)
-        defer { unlink(path) }
         let configuration = try HostConfiguration.load(file: path, plan: unprivilegedPlan)
         #expect(configuration.services.first?.listen == [.host(.any, port: 4007)])
     }

@@ -114,7 +114,9 @@ struct HostMetricsTests {
     @Test("the Prometheus text counts a web service's connections, bytes and responses by status")
     func webMetrics() async throws {
         let port = try unusedPort()
-        let folder = "/tmp/doorway-metrics-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = try TemporaryFolder("metrics")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let name = "web-\(port)"
         let service = ServiceConfiguration(
             name: name, kind: .web, listen: [.host(.ipv4("127.0.0.1"), port: Port(port))], transports: [.tcp])
@@ -139,15 +141,15 @@ struct HostMetricsTests {
         #expect(value("door_connections_total", ["service=\"\(name)\"", "transport=\"tcp\""]) == 3, "\(text)")
         #expect((value("door_bytes_sent_total", ["service=\"\(name)\""]) ?? 0) > 1000, "\(text)")
         await host.shutdown(gracePeriod: .zero)
-        _ = try? FileManager.default.removeItem(atPath: folder)
     }
 
     @Test("the Prometheus text counts a download's verified pieces under the torrent's info-hash")
     func torrentMetrics() async throws {
         let metrics = HostMetrics.bootstrap()
-        let folder = "/tmp/doorway-metrics-torrent-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
+        let temporary = try TemporaryFolder("metrics-torrent")
+        defer { temporary.remove() }
+        let folder = temporary.path
+        try temporary.makeFolder("seed")
         var generator = SystemRandomNumberGenerator()
         let data = (0..<(20 * 32 * 1024 + 5)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         try Data(data).write(to: URL(fileURLWithPath: folder + "/seed/payload.bin"))

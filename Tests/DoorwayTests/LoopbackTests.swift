@@ -1,6 +1,7 @@
 // Servers, clients and connections over loopback: TCP, UDP and Unix; options as applied; shutdown; the cap.
 
 @testable import Doorway
+import DoorwayTesting
 import Foundation
 import NIOCore
 import Testing
@@ -74,7 +75,9 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
     }
 
     @Test func unixLengthPrefixed() async throws {
-        let path = NSTemporaryDirectory() + "door-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let folder = try TemporaryFolder("unix")
+        defer { folder.remove() }
+        let path = folder.path("door.sock")
         let server = try await Server.bind(.unix(path: path), framing: .lengthPrefixed())
         #expect(server.transport == .unix)
         let echo = serveEcho(server)

@@ -3,6 +3,7 @@
 import Doorway
 import DoorwayHTTP
 import Foundation
+import DoorwayTesting
 import DoorwayWeb
 import Testing
 
@@ -111,7 +112,9 @@ struct ConnectionTests {
     @Test("a client that pipelines requests and never reads is held back instead of filling memory")
     func pipelineFlood() async throws {
         let big = [UInt8](repeating: 7, count: 1 << 20)
-        let log = try WebFixture.makeFolder() + "/access.log"
+        let logs = try TemporaryFolder("web-log")
+        defer { logs.remove() }
+        let log = logs.path("access.log")
         let site = try await WebFixture { $0.accessLog = .file(log) } populate: { root in
             try write(big, to: root + "/big.bin")
         }

@@ -1,6 +1,7 @@
 // Files on a live server: types, folders, precompressed siblings, the root's walls, the cache and the log.
 
 import Doorway
+import DoorwayTesting
 @testable import DoorwayWeb
 import NIOCore
 import NIOHTTP1
@@ -207,7 +208,9 @@ struct FileTests {
 
     @Test("the access log has one combined-format line per response")
     func accessLog() async throws {
-        let log = try WebFixture.makeFolder() + "/access.log"
+        let logs = try TemporaryFolder("web-log")
+        defer { logs.remove() }
+        let log = logs.path("access.log")
         try await withSite(configure: { $0.accessLog = .file(log) }) { site throws in
             _ = try await site.get("/index.html", "User-Agent: tester/1.0", "Referer: http://ref.example/")
             _ = try await site.get("/missing")

@@ -17,17 +17,16 @@ struct HTTPClientDownloadTests {
     /// A site serving `big.bin`, a fresh folder to download into, and a client.
     private func withDownload(_ body: (_ base: String, _ folder: String, HTTPClient) async throws -> Void) async throws {
         try await WebFixture.with(populate: { root in try write(Self.content, to: root + "/big.bin") }) { site in
-            let folder = try WebFixture.makeFolder()
+            let folder = try TemporaryFolder("download")
+            defer { folder.remove() }
             let http = HTTPClient(timeout: .seconds(5))
             do {
-                try await body("http://127.0.0.1:\(site.port)", folder, http)
+                try await body("http://127.0.0.1:\(site.port)", folder.path, http)
             } catch {
                 await http.shutdown()
-                _ = try? await Subprocess.run(["rm", "-rf", folder])
                 throw error
             }
             await http.shutdown()
-            _ = try? await Subprocess.run(["rm", "-rf", folder])
         }
     }
 

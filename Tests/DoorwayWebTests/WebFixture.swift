@@ -12,7 +12,8 @@ import Glibc
 
 /// A temporary site folder and a `WebServer` bound to 127.0.0.1 on a kernel-chosen port.
 final class WebFixture: Sendable {
-    let root: String
+    let folder: TemporaryFolder
+    var root: String { folder.path }
     let server: Server
     let web: WebServer
     var port: UInt16 {
@@ -20,20 +21,14 @@ final class WebFixture: Sendable {
         return 0
     }
 
-    static func makeFolder() throws -> String {
-        var template = Array("/tmp/doorway-web-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw DoorwayTestingError("mkdtemp failed") }
-        return String(cString: made)
-    }
-
     /// Starts a server over a fresh folder that `populate` fills first.
     init(
         configure: (inout WebServer.Configuration) -> Void = { _ in },
         populate: (String) throws -> Void = { _ in }
     ) async throws {
-        root = try Self.makeFolder()
-        try populate(root)
-        var configuration = WebServer.Configuration(root: root)
+        folder = try TemporaryFolder("web")
+        try populate(folder.path)
+        var configuration = WebServer.Configuration(root: folder.path)
         configure(&configuration)
         web = try WebServer(configuration: configuration)
         server = try await web.serve(on: try Endpoint(parsing: "127.0.0.1:0"))
@@ -57,7 +52,7 @@ final class WebFixture: Sendable {
 
     func stop() async {
         await server.shutdown(gracePeriod: .seconds(1))
-        _ = try? await Subprocess.run(["rm", "-rf", root])
+        folder.remove()
     }
 
     func connect() throws -> RawConnection { try RawConnection(port: port) }

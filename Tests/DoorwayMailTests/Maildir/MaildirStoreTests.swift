@@ -1,6 +1,7 @@
 // The Maildir store: layout, durability steps, hard links, safe folder names, concurrent deliveries.
 
 import DoorwayMail
+import DoorwayTesting
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 
 @Suite("Maildir store")
 struct MaildirStoreTests {
-    private func makeRoot() -> String { "/tmp/doorway-maildir-\(getpid())-\(UUID().uuidString)" }
+    private func makeRoot() throws -> TemporaryFolder { try TemporaryFolder("maildir") }
 
     private func files(_ folder: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
@@ -16,8 +17,9 @@ struct MaildirStoreTests {
 
     @Test("a message lands in new/ of each recipient's Maildir, hard-linked, with Return-Path and LF endings")
     func delivery() throws {
-        let root = makeRoot()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try makeRoot()
+        defer { folder.remove() }
+        let root = folder.path
         let store = try MaildirStore(root: root)
         let message = Array("Subject: hi\r\n\r\nline one\r\nline two\r\n".utf8)
         let name = try store.deliver(message, returnPath: "from@x.test", to: ["a@y.test", "B@Y.test"])
@@ -44,8 +46,9 @@ struct MaildirStoreTests {
 
     @Test("concurrent deliveries are all stored once each (group-committed folder syncs)")
     func concurrentDeliveries() async throws {
-        let root = makeRoot()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try makeRoot()
+        defer { folder.remove() }
+        let root = folder.path
         let store = try MaildirStore(root: root)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {

@@ -1,5 +1,6 @@
 // A POP3 maildrop over a Maildir: order, sizes, stable unique ids, seen flags, deletion.
 
+import DoorwayTesting
 import Foundation
 import Testing
 
@@ -7,15 +8,15 @@ import Testing
 
 @Suite("Maildrop")
 struct MaildropTests {
-    private func makeStore() throws -> (MaildirStore, String) {
-        let root = "/tmp/doorway-maildrop-\(getpid())-\(UUID().uuidString)"
-        return (try MaildirStore(root: root), root)
+    private func makeStore() throws -> (MaildirStore, TemporaryFolder) {
+        let folder = try TemporaryFolder("maildrop")
+        return (try MaildirStore(root: folder.path), folder)
     }
 
     @Test("messages in delivery order with their CRLF sizes, taken from the name without reading the file")
     func listing() throws {
-        let (store, root) = try makeStore()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (store, temporary) = try makeStore()
+        defer { temporary.remove() }
         let bodies = ["Subject: one\r\n\r\nfirst\r\n", "Subject: two\r\n\r\nsecond\r\nline\r\n", "Subject: 3\r\n\r\n"]
         for body in bodies { try store.deliver(Array(body.utf8), returnPath: "s@x.test", to: ["ann@x.test"]) }
         let drop = try Maildrop(folder: store.mailbox(for: "ann@x.test"))
@@ -37,15 +38,15 @@ struct MaildropTests {
 
     @Test("a mailbox never delivered to is empty")
     func missingMailbox() throws {
-        let (store, root) = try makeStore()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (store, temporary) = try makeStore()
+        defer { temporary.remove() }
         #expect(try Maildrop(folder: store.mailbox(for: "nobody@x.test")).entries.isEmpty)
     }
 
     @Test("seen moves new/NAME to cur/NAME:2,S; the unique id stays; flags already set are kept")
     func seen() throws {
-        let (store, root) = try makeStore()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (store, temporary) = try makeStore()
+        defer { temporary.remove() }
         let name = try store.deliver(Array("Subject: s\r\n\r\nx\r\n".utf8), returnPath: "", to: ["ann@x.test"])
         let folder = store.mailbox(for: "ann@x.test")
         var drop = try Maildrop(folder: folder)
@@ -77,8 +78,8 @@ struct MaildropTests {
 
     @Test("delete removes only the named messages")
     func delete() throws {
-        let (store, root) = try makeStore()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (store, temporary) = try makeStore()
+        defer { temporary.remove() }
         for index in 0..<3 {
             try store.deliver(Array("Subject: \(index)\r\n\r\n".utf8), returnPath: "", to: ["ann@x.test"])
         }
@@ -94,8 +95,9 @@ struct MaildropTests {
 struct MaildropLockTests {
     @Test("one session per mailbox, also across two lock tables (two processes); released on unlock")
     func exclusive() throws {
-        let folder = "/tmp/doorway-lock-\(getpid())-\(UUID().uuidString)/ann@x.test"
-        defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
+        let store = try TemporaryFolder("lock")
+        defer { store.remove() }
+        let folder = store.path("ann@x.test")
         let (first, second) = (MaildropLocks(), MaildropLocks())
         #expect(try first.lock(folder))
         #expect(try !first.lock(folder))

@@ -1,6 +1,7 @@
 // The mail server on live sockets: the connection cap, POP3's autologout and failed-login delay.
 
 import Doorway
+import DoorwayTesting
 import Foundation
 import NIOCore
 import Synchronization
@@ -34,8 +35,9 @@ struct MailServerTests {
         _ change: (inout MailServer.Configuration) -> Void = { _ in },
         _ body: (MailServer, Endpoint, Endpoint) async throws -> Void
     ) async throws {
-        let root = "/tmp/doorway-mailserver-\(getpid())-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try TemporaryFolder("mailserver")
+        defer { folder.remove() }
+        let root = folder.path
         var configuration = MailServer.Configuration(maildir: root, smtp: SMTPConfiguration(hostname: "mx.test"))
         configuration.users = MailUsers(path: root + "/.users", cost: .init(logRounds: 4, blockSize: 8, parallelism: 1))
         change(&configuration)

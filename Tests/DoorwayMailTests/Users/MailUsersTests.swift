@@ -1,5 +1,6 @@
 // The POP3 users file: scrypt hashes, add, remove, list, verify, and a file that stays whole.
 
+import DoorwayTesting
 import Foundation
 import Testing
 
@@ -8,15 +9,15 @@ import Testing
 @Suite("Mail users file")
 struct MailUsersTests {
     /// A cheap cost keeps the tests fast; the format and the checks are the same as at the standard cost.
-    private func makeUsers() -> (MailUsers, String) {
-        let folder = "/tmp/doorway-users-\(getpid())-\(UUID().uuidString)"
-        return (MailUsers(path: folder + "/sub/.users", cost: .init(logRounds: 4, blockSize: 8, parallelism: 1)), folder)
+    private func makeUsers() throws -> (MailUsers, TemporaryFolder) {
+        let folder = try TemporaryFolder("users")
+        return (MailUsers(path: folder.path("sub/.users"), cost: .init(logRounds: 4, blockSize: 8, parallelism: 1)), folder)
     }
 
     @Test("add, verify, list, change the password, remove")
     func lifecycle() throws {
-        let (users, folder) = makeUsers()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (users, folder) = try makeUsers()
+        defer { folder.remove() }
         #expect(try users.list().isEmpty, "a missing file has no users")
         try users.add("Ann@Example.test", password: Array("correct horse".utf8))
         try users.add("bob@example.test", password: Array("s3cret".utf8))
@@ -38,8 +39,8 @@ struct MailUsersTests {
 
     @Test("the file holds salted scrypt hashes, never the password; the same password hashes differently")
     func storedForm() throws {
-        let (users, folder) = makeUsers()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (users, folder) = try makeUsers()
+        defer { folder.remove() }
         try users.add("a@x.test", password: Array("same".utf8))
         try users.add("b@x.test", password: Array("same".utf8))
         let text = try String(contentsOfFile: users.path, encoding: .utf8)
@@ -64,8 +65,8 @@ struct MailUsersTests {
 
     @Test("bad names and empty passwords are refused with a reason")
     func validation() throws {
-        let (users, folder) = makeUsers()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (users, folder) = try makeUsers()
+        defer { folder.remove() }
         for name in ["", "a b@x.test", "a:b@x.test", "a\n@x.test", String(repeating: "a", count: 255)] {
             #expect(throws: MailUsersError.self) { try users.add(name, password: Array("pw".utf8)) }
         }
@@ -75,8 +76,8 @@ struct MailUsersTests {
 
     @Test("a damaged line is reported with the file and line number")
     func damagedFile() throws {
-        let (users, folder) = makeUsers()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (users, folder) = try makeUsers()
+        defer { folder.remove() }
         try users.add("a@x.test", password: Array("pw".utf8))
         try (try String(contentsOfFile: users.path, encoding: .utf8) + "b@x.test:plaintext\n")
             .write(toFile: users.path, atomically: true, encoding: .utf8)
@@ -97,8 +98,8 @@ struct MailUsersTests {
 
     @Test("concurrent adds all land: the file is replaced under a lock")
     func concurrentAdds() async throws {
-        let (users, folder) = makeUsers()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (users, folder) = try makeUsers()
+        defer { folder.remove() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<16 {
                 group.addTask { try users.add("u\(index)@x.test", password: Array("pw\(index)".utf8)) }

@@ -1,6 +1,7 @@
 // Two Doorway peers over loopback: a whole transfer, a resumed one, and a peer that sends corrupt blocks.
 
 import Doorway
+import DoorwayTesting
 import Foundation
 import NIOCore
 import NIOPosix
@@ -12,20 +13,21 @@ import Testing
 @Suite("Transfers between Doorway peers", .serialized, .timeLimit(.minutes(2)))
 struct TransferTests {
     struct Fixture {
-        let folder: String
+        let temporary: TemporaryFolder
+        var folder: String { temporary.path }
         let metainfo: Metainfo
         let data: [UInt8]
     }
 
     /// A folder with `name` holding `size` pseudo-random bytes, and its torrent (32 KiB pieces).
     func makeFixture(size: Int = 3 * 1024 * 1024 + 12345) async throws -> Fixture {
-        let folder = "/tmp/doorway-torrent-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder + "/seed", withIntermediateDirectories: true)
+        let temporary = try TemporaryFolder("torrent")
+        let folder = try temporary.makeFolder("seed")
         var generator = SystemRandomNumberGenerator()
         let data = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        try Data(data).write(to: URL(fileURLWithPath: folder + "/seed/payload.bin"))
-        let bytes = try await TorrentCreator.create(from: folder + "/seed/payload.bin", pieceLength: 32 * 1024)
-        return Fixture(folder: folder, metainfo: try Metainfo(decoding: bytes), data: data)
+        try Data(data).write(to: URL(fileURLWithPath: folder + "/payload.bin"))
+        let bytes = try await TorrentCreator.create(from: folder + "/payload.bin", pieceLength: 32 * 1024)
+        return Fixture(temporary: temporary, metainfo: try Metainfo(decoding: bytes), data: data)
     }
 
     func configuration(peers: [Endpoint] = []) throws -> TorrentPeer.Configuration {
@@ -46,7 +48,7 @@ struct TransferTests {
     @Test("a leecher downloads the whole file from a seeder; every byte matches; the seeder counts the upload")
     func transfer() async throws {
         let fixture = try await makeFixture()
-        defer { try? FileManager.default.removeItem(atPath: fixture.folder) }
+        defer { fixture.temporary.remove() }
         let (seeder, endpoint) = try await startSeeder(fixture)
         let leecher = TorrentPeer(metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [endpoint]))
         try await leecher.start()
@@ -62,7 +64,7 @@ struct TransferTests {
     @Test("a download resumes: pieces already on disk are verified and kept, the rest fetched")
     func resume() async throws {
         let fixture = try await makeFixture()
-        defer { try? FileManager.default.removeItem(atPath: fixture.folder) }
+        defer { fixture.temporary.remove() }
         // An interrupted earlier run: the first 40 % written, the rest a hole.
         try FileManager.default.createDirectory(atPath: fixture.folder + "/get", withIntermediateDirectories: true)
         var partial = fixture.data
@@ -86,7 +88,7 @@ struct TransferTests {
     @Test("a peer that sends corrupt blocks is banned; the download still completes correctly from an honest one")
     func corruptPeer() async throws {
         let fixture = try await makeFixture(size: 1024 * 1024)
-        defer { try? FileManager.default.removeItem(atPath: fixture.folder) }
+        defer { fixture.temporary.remove() }
         let liar = try await LyingPeer.start(metainfo: fixture.metainfo)
         defer { liar.stop() }
         let logged = LoggedLines()
@@ -116,7 +118,7 @@ extension TransferTests {
     @Test("a peer that sends a malformed message is disconnected; the download goes on with the others")
     func malformedPeer() async throws {
         let fixture = try await makeFixture(size: 512 * 1024)
-        defer { try? FileManager.default.removeItem(atPath: fixture.folder) }
+        defer { fixture.temporary.remove() }
         let rude = try await RudePeer.start(metainfo: fixture.metainfo)
         let (seeder, endpoint) = try await startSeeder(fixture)
         let logged = LoggedLines()
