@@ -104,9 +104,14 @@ struct DashboardBrowserTests {
         String(decoding: try! JSONSerialization.data(withJSONObject: command), as: UTF8.self)
     }
 
-    /// A script of the repository's `Scripts/` folder.
+    /// A script of the repository's `Scripts/` folder: the repository is the nearest folder above this file
+    /// that holds `Package.swift`, wherever the test file sits.
     private func scriptPath(_ name: String, file: String = #filePath) -> String {
-        URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Scripts").appendingPathComponent(name).path
+        var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        while folder.path != "/",
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("Scripts").appendingPathComponent(name).path
     }
 }
