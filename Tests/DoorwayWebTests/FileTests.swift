@@ -185,7 +185,7 @@ struct FileTests {
             try write("small\n", to: root + "/small.txt")
         })
         defer { Task { await site.stop() } }
-        let builder = ResponseBuilder(server: site.web, allocator: ByteBufferAllocator())
+        let builder = ResponseBuilder(site: site.web.site, allocator: ByteBufferAllocator())
         func head(_ uri: String, _ headers: HTTPHeaders = ["Host": "a"]) -> HTTPRequestHead {
             HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
         }

@@ -158,10 +158,10 @@ struct RequestSyntaxTests {
 
     @Test("parser failures map to the status that names them")
     func statusMapping() {
-        #expect(ParserErrorResponder.status(for: .headerOverflow, requestLineIsTooLong: true) == .uriTooLong)
-        #expect(ParserErrorResponder.status(for: .headerOverflow, requestLineIsTooLong: false) == .requestHeaderFieldsTooLarge)
-        #expect(ParserErrorResponder.status(for: .invalidMethod, requestLineIsTooLong: false) == .notImplemented)
-        #expect(ParserErrorResponder.status(for: .invalidVersion, requestLineIsTooLong: false) == .httpVersionNotSupported)
-        #expect(ParserErrorResponder.status(for: .invalidHeaderToken, requestLineIsTooLong: false) == .badRequest)
+        #expect(RequestValidation.status(for: .headerOverflow, requestLineIsTooLong: true) == .uriTooLong)
+        #expect(RequestValidation.status(for: .headerOverflow, requestLineIsTooLong: false) == .requestHeaderFieldsTooLarge)
+        #expect(RequestValidation.status(for: .invalidMethod, requestLineIsTooLong: false) == .notImplemented)
+        #expect(RequestValidation.status(for: .invalidVersion, requestLineIsTooLong: false) == .httpVersionNotSupported)
+        #expect(RequestValidation.status(for: .invalidHeaderToken, requestLineIsTooLong: false) == .badRequest)
     }
 }

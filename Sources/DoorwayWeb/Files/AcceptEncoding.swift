@@ -81,15 +81,9 @@ public enum AcceptEncoding: Sendable {
         return fraction.contains { $0 != UInt8(ascii: "0") }
     }
 
-    /// tchar from RFC 9110 §5.6.2.
+    /// tchar from RFC 9110 §5.6.2: any visible ASCII character but the delimiters.
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        default:
-            "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        (0x21...0x7E).contains(byte) && !"\"(),/:;<=>?@[\\]{}".utf8.contains(byte)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

@@ -3,11 +3,9 @@
 import NIOCore
 import NIOHTTP1
 
-/// Turns `HTTPParserError`s into responses: 414 for an over-long request line, 431 for an over-large header
-/// section, 501 for a method the parser does not know, 505 for an unsupported version, and 400 for the rest
-/// (no Host is checked later; here: obs-fold, whitespace before a colon, a bare CR, Content-Length with
-/// Transfer-Encoding, a bad or repeated Content-Length). The connection is closed afterwards: after a framing
-/// error the server can no longer tell where the next request starts.
+/// Turns `HTTPParserError`s into responses, with the status ``RequestValidation`` gives each (414, 431, 501,
+/// 505, or 400). The connection is closed afterwards: after a framing error the server can no longer tell
+/// where the next request starts.
 final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -22,15 +20,6 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
         self.metrics = metrics
     }
 
-    static func status(for error: HTTPParserError, requestLineIsTooLong: Bool) -> HTTPResponseStatus {
-        switch error {
-        case .headerOverflow: requestLineIsTooLong ? .uriTooLong : .requestHeaderFieldsTooLarge
-        case .invalidMethod: .notImplemented
-        case .invalidVersion: .httpVersionNotSupported
-        default: .badRequest
-        }
-    }
-
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
@@ -42,7 +31,7 @@ final class ParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler
             return
         }
         answered = true
-        let status = Self.status(for: parserError, requestLineIsTooLong: headGuard.requestLineIsTooLong)
+        let status = RequestValidation.status(for: parserError, requestLineIsTooLong: headGuard.requestLineIsTooLong)
         headGuard.responseStarted()
         metrics.record(status: Int(status.code))
         let page = ErrorPage(status: status)

@@ -22,34 +22,41 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     private let server: WebServer
+    private let validation: RequestValidation
     private let headGuard: RequestHeadGuard
     private var state = State.idle
 
     init(server: WebServer, headGuard: RequestHeadGuard) {
         self.server = server
+        self.validation = server.site.validation
         self.headGuard = headGuard
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), _):
-            if let early = earlyAnswer(to: head) {
-                state = .answeredEarly
-                send(early, to: head, closing: true, context: context)
-            } else {
+            switch validation.checkHead(head) {
+            case .awaitEnd:
                 state = .receiving(head, discarded: 0)
+            case .answerNow:
+                state = .answeredEarly
+                let builder = ResponseBuilder(site: server.site, allocator: ByteBufferAllocator())
+                send(builder.response(to: head), to: head, closing: true, context: context)
+            case .refuse(let status):
+                state = .answeredEarly
+                send(errorResponse(status, for: head), to: head, closing: true, context: context)
             }
         case (.body(let bytes), .receiving(let head, let discarded)):
             let total = discarded + bytes.readableBytes
-            if total > server.configuration.limits.discardedBodySize {
+            if let status = validation.checkBody(discarded: total) {
                 state = .answeredEarly
-                send(errorResponse(.payloadTooLarge, for: head), to: head, closing: true, context: context)
+                send(errorResponse(status, for: head), to: head, closing: true, context: context)
             } else {
                 state = .receiving(head, discarded: total)
             }
         case (.end, .receiving(let head, _)):
             state = .idle
-            let builder = ResponseBuilder(server: server, allocator: context.channel.allocator)
+            let builder = ResponseBuilder(site: server.site, allocator: context.channel.allocator)
             let response = builder.response(to: head)
             send(response, to: head, closing: !head.isKeepAlive || response.closesConnection, context: context)
         case (.end, .answeredEarly):
@@ -67,30 +74,8 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// Problems that must be answered at the head, before any body: framing the server will not trust, and
-    /// expectations. A client that sent `Expect: 100-continue` is waiting for a go-ahead; it gets the final
-    /// answer at once instead (the server wants no body), and the connection closes so the unsent body
-    /// cannot be mistaken for a request.
-    private func earlyAnswer(to head: HTTPRequestHead) -> Response? {
-        let lengths = head.headers["content-length"]
-        let hasTransferEncoding = head.headers.contains(name: "transfer-encoding")
-        if lengths.count > 1 || (lengths.count == 1 && hasTransferEncoding)
-            || lengths.contains(where: { $0.isEmpty || !$0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } })
-        {
-            return errorResponse(.badRequest, for: head)
-        }
-        let expectations = head.headers["expect"]
-        guard !expectations.isEmpty else { return nil }
-        guard expectations.count == 1, expectations[0].lowercased() == "100-continue" else {
-            return errorResponse(.expectationFailed, for: head)
-        }
-        let hasBody = hasTransferEncoding || (Int(lengths.first ?? "0") ?? 0) > 0
-        guard hasBody else { return nil }
-        return ResponseBuilder(server: server, allocator: ByteBufferAllocator()).response(to: head)
-    }
-
     private func errorResponse(_ status: HTTPResponseStatus, for head: HTTPRequestHead) -> Response {
-        ResponseBuilder(server: server, allocator: ByteBufferAllocator()).error(status, for: head)
+        ResponseBuilder(site: server.site, allocator: ByteBufferAllocator()).error(status, for: head)
     }
 
     private func send(_ response: Response, to request: HTTPRequestHead, closing: Bool, context: ChannelHandlerContext) {

@@ -17,37 +17,17 @@ struct FileIdentity: Hashable, Sendable {
 /// worked out once rather than on every request.
 struct CachedFile: Sendable {
     var body: ByteBuffer
-    var tag: EntityTag
-    /// Seconds since 1970.
-    var modified: Int
-    var lastModified: String
-    var contentType: String
-    /// The content coding of a precompressed sibling, or nil for the file itself.
-    var encoding: String?
+    var metadata: FileMetadata
     /// The header lines of a whole-file 200 response, as bytes, ready to copy into each response head.
     var fullResponseFields: ByteBuffer
 
-    init(body: ByteBuffer, tag: EntityTag, modified: Int, lastModified: String, contentType: String, encoding: String?) {
-        (self.body, self.tag, self.modified, self.lastModified) = (body, tag, modified, lastModified)
-        (self.contentType, self.encoding) = (contentType, encoding)
-        var headers = Self.fileHeaders(contentType: contentType, lastModified: lastModified, tag: tag, encoding: encoding)
+    init(body: ByteBuffer, metadata: FileMetadata) {
+        (self.body, self.metadata) = (body, metadata)
+        var headers = metadata.headers
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         var fields = ByteBuffer()
         fields.writeHeaderFields(headers)
         fullResponseFields = fields
-    }
-
-    /// The header fields every file response carries.
-    static func fileHeaders(contentType: String, lastModified: String, tag: EntityTag, encoding: String?) -> HTTPHeaders {
-        var headers: HTTPHeaders = [
-            "Content-Type": contentType,
-            "Last-Modified": lastModified,
-            "ETag": tag.headerValue,
-            "Accept-Ranges": "bytes",
-            "Vary": "Accept-Encoding",
-        ]
-        if let encoding { headers.add(name: "Content-Encoding", value: encoding) }
-        return headers
     }
 }
 

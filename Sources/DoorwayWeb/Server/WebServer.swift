@@ -22,8 +22,8 @@ import NIOPosix
 /// loop: no request hops to another thread.
 public final class WebServer: Sendable {
     public let configuration: Configuration
-    let root: SiteRoot
-    let cache: ContentCache
+    /// The folder, its cache, policy and limits: all that deciding a response needs.
+    let site: ServedSite
     let accessLog: AccessLog?
     let requestMetrics: RequestMetrics
 
@@ -36,10 +36,7 @@ public final class WebServer: Sendable {
     public init(configuration: Configuration, service: String = "web") throws {
         try configuration.limits.validate()
         self.configuration = configuration
-        self.root = try SiteRoot(path: configuration.root, policy: configuration.policy)
-        self.cache = ContentCache(
-            capacity: configuration.limits.cacheCapacity, entryLimit: configuration.limits.cacheEntryLimit
-        )
+        self.site = try ServedSite(configuration: configuration)
         self.accessLog = try configuration.accessLog.map(AccessLog.init(destination:))
         self.requestMetrics = RequestMetrics(service: service)
     }
@@ -67,6 +64,9 @@ public final class WebServer: Sendable {
             maximumConnections: configuration.limits.maximumConnections, group: group, initializer: initializer
         )
     }
+
+    /// The content cache, shared by every connection.
+    var cache: ContentCache { site.cache }
 
     private func installHandlers(in channel: any Channel) throws {
         let limits = configuration.limits

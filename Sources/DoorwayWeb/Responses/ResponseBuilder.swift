@@ -4,73 +4,41 @@ import DoorwayHTTP
 import NIOCore
 import NIOHTTP1
 
-/// A response ready to write: the body as byte buffers and file ranges, Content-Length already set.
-struct Response {
-    enum Chunk {
-        case bytes(ByteBuffer)
-        /// Bytes of ``Response/file``, sent with sendfile.
-        case file(Range<Int>)
-    }
-
-    var status: HTTPResponseStatus
-    var headers: HTTPHeaders
-    var body: [Chunk] = []
-    var file: OpenedFile?
-    /// Header lines already serialised (a cached file's), written before ``headers``.
-    var preparedFields: ByteBuffer?
-
-    /// A 400 ends the connection, as nginx does: a client that sent one malformed request may not frame the
-    /// next one right either.
-    var closesConnection: Bool { status == .badRequest }
-}
-
 /// Builds the ``Response`` for a request head.
 struct ResponseBuilder {
-    static let allowedMethods = "GET, HEAD, OPTIONS"
     /// Request fields that can change a file's answer from a plain 200 (lower case).
     static let conditionalFields = ["if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "range"]
 
-    let server: WebServer
+    let site: ServedSite
     let allocator: ByteBufferAllocator
 
-    private var policy: WebServer.Policy { server.configuration.policy }
-    private var limits: WebServer.Limits { server.configuration.limits }
+    private var policy: WebServer.Policy { site.policy }
+    private var limits: WebServer.Limits { site.limits }
 
     func response(to head: HTTPRequestHead) -> Response {
-        let hosts = head.headers["host"]
-        if hosts.count > 1 || (hosts.isEmpty && head.version != .http1_0) {
-            return error(.badRequest, for: head)
-        }
-        switch head.method {
-        case .GET, .HEAD:
-            break
-        case .OPTIONS:
-            return Response(status: .noContent, headers: ["Allow": Self.allowedMethods])
-        case .RAW:
-            return error(.notImplemented, for: head)
-        default:
-            var response = error(.methodNotAllowed, for: head)
-            response.headers.add(name: "Allow", value: Self.allowedMethods)
-            return response
-        }
         let target: RequestTarget
-        do {
-            target = try RequestTarget.parse(head.uri)
-        } catch {
-            return self.error(.badRequest, for: head)
-        }
-        if target.isHidden && !policy.servesHiddenFiles {
-            return error(.notFound, for: head)
+        switch site.validation.check(head) {
+        case .serve(let checked):
+            target = checked
+        case .options:
+            return Response(status: .noContent, headers: ["Allow": RequestValidation.allowedMethods])
+        case .refuse(let status):
+            var response = error(status, for: head)
+            // RFC 9110 §15.5.6: a 405 lists the methods that would work.
+            if status == .methodNotAllowed {
+                response.headers.add(name: "Allow", value: RequestValidation.allowedMethods)
+            }
+            return response
         }
         let relativePath = target.segments.isEmpty ? "." : target.segments.joined(separator: "/")
         let codings = AcceptedCodings(head.headers.first(name: "accept-encoding"))
         let key = ContentCache.Key(path: relativePath, trailingSlash: target.hasTrailingSlash, codings: codings.rawValue)
-        if let cached = server.cache.freshFile(for: key, validity: limits.cacheValidity) {
+        if let cached = site.cache.freshFile(for: key, validity: limits.cacheValidity) {
             return respond(with: Representation(cached), to: head)
         }
         let file: OpenedFile
         do {
-            file = try server.root.open(relativePath)
+            file = try site.root.open(relativePath)
         } catch {
             return self.error(error == .notFound ? .notFound : .forbidden, for: head)
         }
@@ -88,7 +56,7 @@ struct ResponseBuilder {
                 return response
             }
             let indexPath = relativePath == "." ? "index.html" : relativePath + "/index.html"
-            if let index = try? server.root.open(indexPath), index.kind == .regular {
+            if let index = try? site.root.open(indexPath), index.kind == .regular {
                 return fileResponse(index, path: indexPath, key: key, codings: codings, for: head)
             }
             guard policy.listsFolders else { return error(.forbidden, for: head) }
@@ -114,7 +82,7 @@ struct ResponseBuilder {
         var file = original
         var encoding: String?
         for (coding, suffix) in codings.preferred {
-            if let variant = try? server.root.open(path + suffix), variant.kind == .regular {
+            if let variant = try? site.root.open(path + suffix), variant.kind == .regular {
                 file = variant
                 encoding = coding
                 break
@@ -123,26 +91,18 @@ struct ResponseBuilder {
         let length = file.identity.size
         // Small files: bytes and header values from the cache, or read and worked out once. Large files are
         // sent as file ranges (sendfile).
-        guard server.cache.accepts(size: length) else {
-            return respond(
-                with: Representation(
-                    content: .file(file), length: length, tag: Self.tag(of: file), modified: file.modified,
-                    lastModified: HTTPDate.format(file.modified), contentType: MediaType.forPath(path), encoding: encoding
-                ),
-                to: head
-            )
+        guard site.cache.accepts(size: length) else {
+            let metadata = FileMetadata(of: file, path: path, encoding: encoding)
+            return respond(with: Representation(content: .file(file), length: length, metadata: metadata), to: head)
         }
-        if let cached = server.cache.file(for: key, identity: file.identity) {
+        if let cached = site.cache.file(for: key, identity: file.identity) {
             return respond(with: Representation(cached), to: head)
         }
-        guard let body = server.root.read(file, allocator: allocator) else {
+        guard let body = site.root.read(file, allocator: allocator) else {
             return error(.internalServerError, for: head)
         }
-        let made = CachedFile(
-            body: body, tag: Self.tag(of: file), modified: file.modified, lastModified: HTTPDate.format(file.modified),
-            contentType: MediaType.forPath(path), encoding: encoding
-        )
-        server.cache.store(made, for: key, identity: file.identity)
+        let made = CachedFile(body: body, metadata: FileMetadata(of: file, path: path, encoding: encoding))
+        site.cache.store(made, for: key, identity: file.identity)
         return respond(with: Representation(made), to: head)
     }
 
@@ -150,44 +110,30 @@ struct ResponseBuilder {
     private struct Representation {
         var content: Content
         var length: Int
-        var tag: EntityTag
-        var modified: Int
-        var lastModified: String
-        var contentType: String
-        var encoding: String?
+        var metadata: FileMetadata
+        /// A cached file's whole-file header lines, for a request with no conditions.
         var fullResponseFields: ByteBuffer?
 
-        init(
-            content: Content, length: Int, tag: EntityTag, modified: Int, lastModified: String, contentType: String,
-            encoding: String?
-        ) {
-            (self.content, self.length, self.tag, self.modified) = (content, length, tag, modified)
-            (self.lastModified, self.contentType, self.encoding) = (lastModified, contentType, encoding)
+        init(content: Content, length: Int, metadata: FileMetadata) {
+            (self.content, self.length, self.metadata) = (content, length, metadata)
         }
 
         init(_ cached: CachedFile) {
-            self.init(
-                content: .memory(cached.body), length: cached.body.readableBytes, tag: cached.tag,
-                modified: cached.modified, lastModified: cached.lastModified, contentType: cached.contentType,
-                encoding: cached.encoding
-            )
+            self.init(content: .memory(cached.body), length: cached.body.readableBytes, metadata: cached.metadata)
             fullResponseFields = cached.fullResponseFields
         }
     }
 
     private func respond(with representation: Representation, to head: HTTPRequestHead) -> Response {
-        let (content, length, tag) = (representation.content, representation.length, representation.tag)
-        let modified = representation.modified
+        let (content, length, tag) = (representation.content, representation.length, representation.metadata.tag)
+        let modified = representation.metadata.modified
         if let prepared = representation.fullResponseFields,
             !head.headers.contains(where: { field in Self.conditionalFields.contains { field.name.caseInsensitiveEquals($0) } })
         {
             // The common case: a whole cached file, its header lines serialised once.
             return Response(status: .ok, headers: [:], body: [content.chunk(0..<length)], preparedFields: prepared)
         }
-        var headers = CachedFile.fileHeaders(
-            contentType: representation.contentType, lastModified: representation.lastModified, tag: tag,
-            encoding: representation.encoding
-        )
+        var headers = representation.metadata.headers
 
         if let status = preconditionFailure(head, tag: tag, modified: modified) {
             var response = error(status, for: head)
@@ -247,13 +193,6 @@ struct ResponseBuilder {
         }
     }
 
-    private static func tag(of file: OpenedFile) -> EntityTag {
-        EntityTag.strong(
-            inode: file.identity.inode, size: file.identity.size,
-            modificationNanoseconds: file.identity.modificationNanoseconds
-        )
-    }
-
     private enum Content {
         case memory(ByteBuffer)
         case file(OpenedFile)
@@ -310,7 +249,7 @@ struct ResponseBuilder {
     // MARK: Folders
 
     private func listing(of folder: OpenedFile, target: RequestTarget, for head: HTTPRequestHead) -> Response {
-        let entries = server.root.listing(
+        let entries = site.root.listing(
             of: folder, includingHidden: policy.servesHiddenFiles, limit: limits.maximumListingEntries
         )
         let page = DirectoryListing.html(
