@@ -1,5 +1,6 @@
 // The header values a file's response carries, derived from its metadata once per version of the file.
 
+import DoorwayHTTP
 import NIOHTTP1
 
 /// What a response says about one version of a file: validators, media type and content coding.

@@ -1,5 +1,6 @@
 // Every rule a request must pass before the Web server looks for a file, in one place and with no I/O.
 
+import DoorwayHTTP
 import NIOHTTP1
 
 /// The Web server's checks on a request, as pure functions of what has arrived.
