@@ -27,6 +27,7 @@ import Testing
     static let layers: [String: Layer] = [
         "DoorwayBasics": .basics,
         "CDoorwayWeb": .basics,
+        "CDoorwayHTTP": .basics,
         "Doorway": .core,
         "DoorwayTesting": .kit,
         "DoorwayHTTP": .kit,
