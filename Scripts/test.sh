@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs the interop peers when they are missing, then `swift test`.
+# Runs every test: installs the interop peers when they are missing, checks formatting, then `swift test`.
 # Needs root (apt-get, and network namespaces for the two-host tests), as on CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,10 @@ if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
     echo "installing aiosmtpd from PyPI"
     python3 -m pip install aiosmtpd || python3 -m pip install --break-system-packages aiosmtpd
 fi
+
+# Formatting first: one .swift-format at the root (swift-nio's settings); --strict makes any finding fail the run.
+# Fix findings with `swift format format --in-place --recursive --parallel Sources Tests Package.swift`.
+swift format lint --strict --recursive --parallel Sources Tests Package.swift
 
 swift build --build-tests
 # At most 8 tests at once. Unbounded, some 700 tests start together on a 2-core machine: the pure suites'
