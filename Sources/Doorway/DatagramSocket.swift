@@ -9,10 +9,7 @@ public struct Datagram: Sendable, Hashable {
     public var data: ByteBuffer
     public var peer: Endpoint
 
-    public init(data: ByteBuffer, peer: Endpoint) {
-        self.data = data
-        self.peer = peer
-    }
+    public init(data: ByteBuffer, peer: Endpoint) { (self.data, self.peer) = (data, peer) }
 }
 
 /// A UDP socket exchanging ``Datagram``s: one message is one datagram.

@@ -47,23 +47,21 @@ public struct SocketError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Translates an error from binding `endpoint` into one the user can act on.
     static func binding(_ endpoint: Endpoint, transport: Transport, _ error: any Error) -> SocketError {
         if let error = error as? SocketError { return error }
-        let place = "\(endpoint) (\(transport))"
-        switch errnoCode(of: error) {
-        case EADDRINUSE:
-            return SocketError(.addressInUse, endpoint: endpoint,
-                reason: "cannot listen on \(place): the address is already in use; stop the other process or choose another port")
-        case EACCES, EPERM:
-            if case .host(_, let port) = endpoint, port.isPrivileged {
-                return SocketError(.permissionDenied, endpoint: endpoint,
-                    reason: "cannot listen on \(place): ports below 1024 need root; run as root or choose a port from 1024 up")
+        let privileged = if case .host(_, let port) = endpoint { port.isPrivileged } else { false }
+        let (kind, problem): (Kind, String) =
+            switch errnoCode(of: error) {
+            case EADDRINUSE:
+                (.addressInUse, "the address is already in use; stop the other process or choose another port")
+            case EACCES where privileged, EPERM where privileged:
+                (.permissionDenied, "ports below 1024 need root; run as root or choose a port from 1024 up")
+            case EACCES, EPERM:
+                (.permissionDenied, "permission denied")
+            case EADDRNOTAVAIL:
+                (.addressNotAvailable, "that address is not on this host; use one of its addresses or :PORT for all")
+            default:
+                (.other, "\(error)")
             }
-            return SocketError(.permissionDenied, endpoint: endpoint, reason: "cannot listen on \(place): permission denied")
-        case EADDRNOTAVAIL:
-            return SocketError(.addressNotAvailable, endpoint: endpoint,
-                reason: "cannot listen on \(place): that address is not on this host; use one of its addresses or :PORT for all")
-        default:
-            return SocketError(.other, endpoint: endpoint, reason: "cannot listen on \(place): \(error)")
-        }
+        return SocketError(kind, endpoint: endpoint, reason: "cannot listen on \(endpoint) (\(transport)): \(problem)")
     }
 
     /// Translates an error from connecting to `endpoint` into one the user can act on.

@@ -1,21 +1,16 @@
 // Text made safe to put in an HTML page.
 
+import DoorwayBasics
+
 /// Escapes text for HTML element content and double- or single-quoted attribute values, so a file name or
 /// a service name can never become markup.
 public enum HTMLText {
+    /// The characters that could start markup or end a quoted attribute value, and their references.
+    private static let references: [Unicode.Scalar: String] = [
+        "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;",
+    ]
+
     public static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(character)
-            }
-        }
-        return output
+        text.replacingScalars { references[$0] }
     }
 }

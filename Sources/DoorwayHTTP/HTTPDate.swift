@@ -50,23 +50,14 @@ public enum HTTPDate: Sendable {
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`
     private static func parseIMFFixdate(_ s: inout Scanner) -> Int? {
-        guard s.word(from: dayNames) != nil, s.literal(", "),
-            let day = s.digits(2), s.literal(" "),
-            let month = s.word(from: monthNames), s.literal(" "),
-            let year = s.digits(4), s.literal(" "),
-            let clock = parseTimeOfDay(&s), s.literal(" GMT"), s.atEnd
-        else { return nil }
-        return makeTime(year: year, month: month + 1, day: day, clock: clock)
+        guard let date = parseDayFirst(&s, dayNames: dayNames, separator: " ", yearDigits: 4) else { return nil }
+        return makeTime(year: date.year, month: date.month + 1, day: date.day, clock: date.clock)
     }
 
     /// `Sunday, 06-Nov-94 08:49:37 GMT`
     private static func parseRFC850(_ s: inout Scanner, now: Int) -> Int? {
-        guard s.word(from: longDayNames) != nil, s.literal(", "),
-            let day = s.digits(2), s.literal("-"),
-            let month = s.word(from: monthNames), s.literal("-"),
-            let shortYear = s.digits(2), s.literal(" "),
-            let clock = parseTimeOfDay(&s), s.literal(" GMT"), s.atEnd
-        else { return nil }
+        guard let date = parseDayFirst(&s, dayNames: longDayNames, separator: "-", yearDigits: 2) else { return nil }
+        let (day, month, shortYear, clock) = date
         // RFC 9110 §5.6.7: a date more than 50 years in the future means the most recent past year with the
         // same last two digits. Taking the latest such year that is not too far ahead also handles dates near
         // a century boundary.
@@ -85,6 +76,20 @@ public enum HTTPDate: Sendable {
             }
         }
         return nil
+    }
+
+    /// The grammar IMF-fixdate and RFC 850 dates share: `DAYNAME, DD MON YEAR HH:MM:SS GMT`, with `separator`
+    /// between day, month and year. The month is 0-based.
+    private static func parseDayFirst(
+        _ s: inout Scanner, dayNames: [String], separator: String, yearDigits: Int
+    ) -> (day: Int, month: Int, year: Int, clock: (Int, Int, Int))? {
+        guard s.word(from: dayNames) != nil, s.literal(", "),
+            let day = s.digits(2), s.literal(separator),
+            let month = s.word(from: monthNames), s.literal(separator),
+            let year = s.digits(yearDigits), s.literal(" "),
+            let clock = parseTimeOfDay(&s), s.literal(" GMT"), s.atEnd
+        else { return nil }
+        return (day, month, year, clock)
     }
 
     /// `Sun Nov  6 08:49:37 1994` (day is space-padded; a zero-padded day is tolerated as 2DIGIT allows).

@@ -172,13 +172,11 @@ public struct RequestTarget: Equatable, Sendable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// What a path segment may hold unencoded (RFC 3986 §3.3): unreserved characters, sub-delims, ":" and "@".
+    private static let segmentBytes = Set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@".utf8)
+
     private static func isAllowedInSegment(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        default:
-            "-._~!$&'()*+,;=:@".utf8.contains(byte)
-        }
+        segmentBytes.contains(byte)
     }
 }

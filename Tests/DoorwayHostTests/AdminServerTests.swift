@@ -2,6 +2,7 @@
 // pure routing rules and the HTML part of a message.
 
 import Doorway
+import DoorwayHTTP
 import DoorwayTesting
 import Foundation
 import NIOCore

@@ -29,7 +29,7 @@ import NIOPosix
 /// - `GET /_door/api/mail/messages/ID`: `{entry, headers, text, textType, html, attachments}`.
 /// - `GET /_door/api/mail/messages/ID/html`: the message's HTML part, sandboxed.
 /// - `GET /metrics`: the Prometheus text exposition.
-public final class AdminServer: Sendable {
+public final class AdminServer: HTTPRespondingServer {
     public let source: any HostStatusSource
     /// Required of every request when set.
     public let token: String?
@@ -66,20 +66,6 @@ public final class AdminServer: Sendable {
             if let response = immediateResponse(to: route) { return .now(response) }
             return .later { await self.respond(to: route) }
         }
-    }
-
-    /// The transport parameters the admin listener needs: the idle timeout.
-    public var parameters: TransportParameters {
-        TransportParameters(idleTimeout: idleTimeout)
-    }
-
-    /// Binds `endpoint` and serves until the returned server is shut down.
-    public func serve(
-        on endpoint: Endpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> Server {
-        try await Server.bind(
-            endpoint, transport: .tcp, parameters: parameters, maximumConnections: maximumConnections, group: group,
-            initializer: initializer)
     }
 
     /// What a request for `target` asks for.

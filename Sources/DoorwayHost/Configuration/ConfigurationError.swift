@@ -27,12 +27,8 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
         file: String, line: Int? = nil, section: String? = nil, key: String? = nil, message: String,
         fix: String
     ) {
-        self.file = file
-        self.line = line
-        self.section = section
-        self.key = key
-        self.message = message
-        self.fix = fix
+        (self.file, self.line, self.section, self.key, self.message, self.fix) =
+            (file, line, section, key, message, fix)
     }
 
     public var description: String {

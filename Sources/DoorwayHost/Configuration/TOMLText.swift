@@ -1,27 +1,23 @@
 // Writing TOML values as text, for rendered configurations and for error messages.
 
+import DoorwayBasics
+
 /// TOML literals for the values a configuration holds.
 enum TOMLText {
+    /// The escapes a basic string has a short form for.
+    private static let escapes: [Unicode.Scalar: String] = [
+        "\"": "\\\"", "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r",
+    ]
+
     /// A basic string, with quotes, backslashes and control characters escaped.
     static func quoted(_ string: String) -> String {
-        var text = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\t": text += "\\t"
-            case "\r": text += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
+        let escaped = string.replacingScalars { scalar in
+            if let escape = escapes[scalar] { return escape }
+            guard scalar.value < 0x20 || scalar.value == 0x7F else { return nil }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         }
-        return text + "\""
+        return "\"" + escaped + "\""
     }
 
     /// An array of strings on one line.

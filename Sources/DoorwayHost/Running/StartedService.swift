@@ -1,6 +1,7 @@
 // One configured service once started: its servers, or why it did not start.
 
 import Doorway
+import DoorwayHTTP
 import DoorwayTorrent
 import Logging
 

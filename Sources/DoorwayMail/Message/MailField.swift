@@ -10,10 +10,7 @@ public struct MailField: Sendable, Equatable {
     public var value: String
 
     /// Creates a field.
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
+    public init(name: String, value: String) { (self.name, self.value) = (name, value) }
 
     /// Whether the field has this name, compared case-insensitively as RFC 5322 requires.
     public func hasName(_ other: String) -> Bool {

@@ -8,8 +8,5 @@ public struct POP3Message: Sendable, Equatable {
     /// UIDL's id: 1 to 70 octets in 0x21–0x7E, the same in every session.
     public var uniqueID: String
 
-    public init(size: Int, uniqueID: String) {
-        self.size = size
-        self.uniqueID = uniqueID
-    }
+    public init(size: Int, uniqueID: String) { (self.size, self.uniqueID) = (size, uniqueID) }
 }

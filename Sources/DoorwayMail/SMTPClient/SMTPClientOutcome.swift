@@ -23,11 +23,8 @@ public struct SMTPClientOutcome: Sendable, Equatable {
         extensions: SMTPClientExtensions = SMTPClientExtensions(),
         usedExtensions: [String] = []
     ) {
-        self.result = result
-        self.accepted = accepted
-        self.rejected = rejected
-        self.extensions = extensions
-        self.usedExtensions = usedExtensions
+        (self.result, self.accepted, self.rejected, self.extensions, self.usedExtensions) =
+            (result, accepted, rejected, extensions, usedExtensions)
     }
 
     /// True when the server accepted the message for every recipient in `accepted`.

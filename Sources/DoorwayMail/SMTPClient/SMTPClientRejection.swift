@@ -7,8 +7,5 @@ public struct SMTPClientRejection: Sendable, Equatable {
     /// The server's reply to `RCPT TO:<recipient>`.
     public var reply: SMTPReply
 
-    public init(recipient: String, reply: SMTPReply) {
-        self.recipient = recipient
-        self.reply = reply
-    }
+    public init(recipient: String, reply: SMTPReply) { (self.recipient, self.reply) = (recipient, reply) }
 }

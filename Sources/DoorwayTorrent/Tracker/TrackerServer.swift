@@ -24,7 +24,7 @@ import Musl
 /// Requests are parsed by NIO's HTTP/1.1 codec and answered on the event loop; the swarms live in one
 /// ``TrackerState`` behind a lock. A peer's address is the connection's source address (a client's `ip`
 /// parameter is ignored, so nobody can announce someone else).
-public final class TrackerServer: Sendable {
+public final class TrackerServer: HTTPRespondingServer {
     private let state: NIOLockedValueBox<TrackerState>
     /// Connections served at once.
     public let maximumConnections: Int
@@ -51,20 +51,6 @@ public final class TrackerServer: Sendable {
     /// ignored.
     public var initializer: Server.Initializer {
         HTTPResponder.initializer { [self] head, remoteAddress in .now(response(to: head, from: remoteAddress)) }
-    }
-
-    /// Binds `endpoint` and serves until the returned server is shut down.
-    public func serve(
-        on endpoint: Endpoint, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> Server {
-        try await Server.bind(
-            endpoint, transport: .tcp, parameters: parameters, maximumConnections: maximumConnections, group: group,
-            initializer: initializer)
-    }
-
-    /// The transport parameters a tracker's listener needs: the idle timeout.
-    public var parameters: TransportParameters {
-        TransportParameters(idleTimeout: idleTimeout)
     }
 
     /// The swarms known now.

@@ -12,9 +12,7 @@ public struct BlockRequest: Sendable, Hashable, CustomStringConvertible {
     public var length: Int
 
     public init(piece: Int, offset: Int, length: Int) {
-        self.piece = piece
-        self.offset = offset
-        self.length = length
+        (self.piece, self.offset, self.length) = (piece, offset, length)
     }
 
     /// The wire `request` for this block.

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Doorway
+import DoorwayHTTP
 import DoorwayHost
 import DoorwayTorrent
 
