@@ -52,14 +52,18 @@ extension Endpoint {
                 }
             }
             guard !addresses.isEmpty else {
-                throw SocketError(.nameNotResolved, endpoint: self,
-                    reason: "\(host) has no \(family == .ipv4 ? "IPv4" : "IPv6") address; drop -4/-6 or use another host")
+                throw SocketError(
+                    .nameNotResolved, endpoint: self,
+                    reason:
+                        "\(host) has no \(family == .ipv4 ? "IPv4" : "IPv6") address; drop -4/-6 or use another host")
             }
             return addresses
         }
     }
 
-    private static func getaddrinfo(_ host: String, port: Port, family: AddressFamily?, numericOnly: Bool) throws
+    private static func getaddrinfo(
+        _ host: String, port: Port, family: AddressFamily?, numericOnly: Bool
+    ) throws
         -> [SocketAddress]
     {
         var hints = addrinfo()
@@ -74,7 +78,8 @@ extension Endpoint {
         let status = Glibc.getaddrinfo(host, String(port.rawValue), &hints, &result)
         guard status == 0 else {
             let message = String(cString: gai_strerror(status))
-            throw SocketError(.nameNotResolved, endpoint: try? Endpoint(host: host, port: port),
+            throw SocketError(
+                .nameNotResolved, endpoint: try? Endpoint(host: host, port: port),
                 reason: "cannot resolve \"\(host)\": \(message); check the host name")
         }
         defer { freeaddrinfo(result) }

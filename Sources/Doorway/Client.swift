@@ -46,7 +46,8 @@ public struct Client: Sendable {
         let attempts = NIOLockedValueBox<[ObjectIdentifier: Connection]>([:])
         let channel = try await connect(to: endpoint) { channel in
             channel.eventLoop.makeCompletedFuture {
-                let connection = try Connection(wrapping: channel, transport: transport, framing: framing, parameters: parameters)
+                let connection = try Connection(
+                    wrapping: channel, transport: transport, framing: framing, parameters: parameters)
                 attempts.withLockedValue { $0[ObjectIdentifier(channel)] = connection }
             }
         }

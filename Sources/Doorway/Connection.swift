@@ -50,7 +50,8 @@ public struct Connection: Sendable {
     ///
     /// Nothing is read until ``exchange(_:)`` starts, so a connection nobody takes up costs no memory and
     /// loses no bytes.
-    init(wrapping channel: any Channel, transport: Transport, framing: Framing, parameters: TransportParameters) throws {
+    init(wrapping channel: any Channel, transport: Transport, framing: Framing, parameters: TransportParameters) throws
+    {
         try framing.addHandlers(to: channel.pipeline.syncOperations)
         let drained = channel.eventLoop.makePromise(of: Void.self)
         try channel.pipeline.syncOperations.addHandler(OutputDrain(drained))

@@ -78,7 +78,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
         if active.isEmpty {
             let promises = allClosed
             allClosed = []
-            promises.forEach { $0.succeed() }
+            for promise in promises { promise.succeed() }
         }
     }
 
@@ -86,7 +86,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
     /// The future completes when every connection has closed.
     func shutdown(deadline: NIODeadline, eventLoop: any EventLoop) -> EventLoopFuture<Void> {
         shuttingDown = true
-        parked.forEach { $0.close(promise: nil) }
+        for channel in parked { channel.close(promise: nil) }
         parked = []
         context?.close(promise: nil)
         guard !active.isEmpty else { return eventLoop.makeSucceededFuture(()) }

@@ -47,7 +47,8 @@ public struct DatagramSocket: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> DatagramSocket {
         if case .unix = endpoint {
-            throw SocketError(.unsupported, endpoint: endpoint, reason: "Unix datagram sockets are not supported; drop --udp")
+            throw SocketError(
+                .unsupported, endpoint: endpoint, reason: "Unix datagram sockets are not supported; drop --udp")
         }
         try parameters.validate(for: .udp)
         let addresses = try await endpoint.socketAddresses(family: family)
@@ -95,7 +96,8 @@ public struct DatagramSocket: Sendable {
         _ body: (_ inbound: Inbound, _ outbound: Outbound) async throws -> Result
     ) async throws -> Result {
         let asyncChannel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>> =
-            try await held.takeUp(configuration: .init(), alreadyTakenUp: "this socket's datagrams are already being exchanged")
+            try await held.takeUp(
+                configuration: .init(), alreadyTakenUp: "this socket's datagrams are already being exchanged")
         return try await asyncChannel.executeThenClose { inbound, outbound in
             try await body(inbound, outbound)
         }

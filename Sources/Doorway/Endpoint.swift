@@ -73,7 +73,8 @@ public enum Endpoint: Hashable, Sendable {
             }
             portText = rest.dropFirst()
             guard hostText.contains(":") else {
-                throw AddressError(input: text, reason: "brackets are for IPv6 addresses; write \(hostText):\(portText)")
+                throw AddressError(
+                    input: text, reason: "brackets are for IPv6 addresses; write \(hostText):\(portText)")
             }
         } else {
             guard let colon = text.lastIndex(of: ":") else {
@@ -178,7 +179,8 @@ public enum Host: Hashable, Sendable, CustomStringConvertible {
                 guard !zoneText.isEmpty,
                     zoneText.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) })
                 else {
-                    throw AddressError(input: text, reason: "the IPv6 zone after \"%\" must be an interface name such as eth0")
+                    throw AddressError(
+                        input: text, reason: "the IPv6 zone after \"%\" must be an interface name such as eth0")
                 }
                 zone = String(zoneText)
             }

@@ -33,9 +33,12 @@ public enum Framing: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .raw: return
         case .lines(let maximum) where maximum < 1:
-            throw ParameterError(parameter: "maximum line length", value: "\(maximum)", reason: "must be at least 1 byte")
+            throw ParameterError(
+                parameter: "maximum line length", value: "\(maximum)", reason: "must be at least 1 byte")
         case .lengthPrefixed(let maximum) where maximum < 0 || maximum > Self.largestFrameSize:
-            throw ParameterError(parameter: "maximum frame size", value: "\(maximum)", reason: "must be 0–\(Self.largestFrameSize) bytes")
+            throw ParameterError(
+                parameter: "maximum frame size", value: "\(maximum)", reason: "must be 0–\(Self.largestFrameSize) bytes"
+            )
         default: return
         }
     }
@@ -64,7 +67,10 @@ public struct FramingError: Error, Hashable, Sendable, CustomStringConvertible {
         .init(reason: "a line is longer than the maximum of \(maximum) bytes; send shorter lines or raise the limit")
     }
     static func frameTooLarge(_ size: Int, _ maximum: Int) -> Self {
-        .init(reason: "a frame of \(size) bytes is larger than the maximum of \(maximum) bytes; raise the limit or send smaller frames")
+        .init(
+            reason:
+                "a frame of \(size) bytes is larger than the maximum of \(maximum) bytes; raise the limit or send smaller frames"
+        )
     }
     static func truncated(have: Int, want: Int) -> Self {
         .init(reason: "the stream ended inside a frame (\(have) of \(want) bytes arrived)")
@@ -95,7 +101,9 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         var line = buffer.readSlice(length: length + 1)!
         scanned = 0
         var contentLength = length
-        if contentLength > 0, line.getInteger(at: line.readerIndex + contentLength - 1, as: UInt8.self) == UInt8(ascii: "\r") {
+        if contentLength > 0,
+            line.getInteger(at: line.readerIndex + contentLength - 1, as: UInt8.self) == UInt8(ascii: "\r")
+        {
             contentLength -= 1
         }
         guard contentLength <= maximumLength else { throw FramingError.lineTooLong(maximumLength) }
@@ -103,7 +111,9 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+    mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws
         -> DecodingState
     {
         while try decode(context: context, buffer: &buffer) == .continue {}
@@ -139,12 +149,15 @@ struct LengthPrefixedFrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+    mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws
         -> DecodingState
     {
         while try decode(context: context, buffer: &buffer) == .continue {}
         if buffer.readableBytes > 0 {
-            let want = buffer.readableBytes >= 4 ? Int(buffer.getInteger(at: buffer.readerIndex, as: UInt32.self)!) + 4 : 4
+            let want =
+                buffer.readableBytes >= 4 ? Int(buffer.getInteger(at: buffer.readerIndex, as: UInt32.self)!) + 4 : 4
             throw FramingError.truncated(have: buffer.readableBytes, want: want)
         }
         return .needMoreData
@@ -157,7 +170,9 @@ struct LengthPrefixedFrameEncoder: MessageToByteEncoder {
     let maximumSize: Int
 
     func encode(data: ByteBuffer, out: inout ByteBuffer) throws {
-        guard data.readableBytes <= maximumSize else { throw FramingError.frameTooLarge(data.readableBytes, maximumSize) }
+        guard data.readableBytes <= maximumSize else {
+            throw FramingError.frameTooLarge(data.readableBytes, maximumSize)
+        }
         out.reserveCapacity(4 + data.readableBytes)
         out.writeInteger(UInt32(data.readableBytes))
         out.writeImmutableBuffer(data)

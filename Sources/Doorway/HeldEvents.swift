@@ -81,7 +81,12 @@ struct HeldChannel: Sendable {
         configuration: NIOAsyncChannel<Inbound, Outbound>.Configuration,
         alreadyTakenUp: String
     ) async throws -> NIOAsyncChannel<Inbound, Outbound> {
-        guard takenUp.withLockedValue({ wasTakenUp in defer { wasTakenUp = true }; return !wasTakenUp }) else {
+        guard
+            takenUp.withLockedValue({ wasTakenUp in
+                defer { wasTakenUp = true }
+                return !wasTakenUp
+            })
+        else {
             throw SocketError(.other, reason: alreadyTakenUp)
         }
         let channel = self.channel

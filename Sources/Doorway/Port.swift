@@ -23,7 +23,10 @@ public struct Port: RawRepresentable, Hashable, Comparable, Sendable, Expressibl
     ///     other IP transport is still accepted, as `getservbyname` users expect for names like `http`.
     /// - Throws: ``AddressError`` naming the input and the fix.
     public init(parsing text: String, transport: Transport = .tcp) throws {
-        guard !text.isEmpty else { throw AddressError(input: text, reason: "the port is empty; give a number 0–65535 or a service name such as http") }
+        guard !text.isEmpty else {
+            throw AddressError(
+                input: text, reason: "the port is empty; give a number 0–65535 or a service name such as http")
+        }
         if text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             guard text.utf8.count <= 5, let number = Int(text), number <= 65535 else {
                 throw AddressError(input: text, reason: "port must be 0–65535")

@@ -98,7 +98,8 @@ public final class Server: Sendable {
         try framing.validate()
         let transport = Self.transport(transport, for: endpoint)
         guard transport.isStream else {
-            throw SocketError(.unsupported, endpoint: endpoint,
+            throw SocketError(
+                .unsupported, endpoint: endpoint,
                 reason: "UDP has no connections; use DatagramSocket.bind for datagrams")
         }
         let (stream, continuation) = AsyncStream.makeStream(of: Connection.self)
@@ -107,7 +108,8 @@ public final class Server: Sendable {
             service: service, group: group, connections: stream
         ) { channel in
             channel.eventLoop.makeCompletedFuture {
-                let connection = try Connection(wrapping: channel, transport: transport, framing: framing, parameters: parameters)
+                let connection = try Connection(
+                    wrapping: channel, transport: transport, framing: framing, parameters: parameters)
                 continuation.yield(connection)
             }
         }
@@ -133,14 +135,17 @@ public final class Server: Sendable {
         let transport = Self.transport(requested, for: endpoint)
         let statistics = ServerStatistics(service: service, transport: transport)
         if case .unix = endpoint, requested == .udp {
-            throw SocketError(.unsupported, endpoint: endpoint, reason: "Unix datagram sockets are not supported; drop --udp")
+            throw SocketError(
+                .unsupported, endpoint: endpoint, reason: "Unix datagram sockets are not supported; drop --udp")
         }
         if case .host = endpoint, requested == .unix {
-            throw SocketError(.unsupported, endpoint: endpoint, reason: "a Unix socket needs a path: write unix:/path/to/socket")
+            throw SocketError(
+                .unsupported, endpoint: endpoint, reason: "a Unix socket needs a path: write unix:/path/to/socket")
         }
         try parameters.validate(for: transport)
         if let maximumConnections, maximumConnections < 1 {
-            throw ParameterError(parameter: "maximum connections", value: "\(maximumConnections)", reason: "must be at least 1")
+            throw ParameterError(
+                parameter: "maximum connections", value: "\(maximumConnections)", reason: "must be at least 1")
         }
         let addresses = try await endpoint.socketAddresses()
         var lastError: (any Error)?
@@ -170,7 +175,8 @@ public final class Server: Sendable {
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(tracker.value)
                         }.flatMap {
-                            parameters.channelOptions(for: transport, role: .listening).applyAllChannelOptions(to: channel)
+                            parameters.channelOptions(for: transport, role: .listening).applyAllChannelOptions(
+                                to: channel)
                         }
                     }
                     .childChannelInitializer { channel in
@@ -185,7 +191,8 @@ public final class Server: Sendable {
                     }
                 let channel: any Channel
                 if case .unix(let path) = endpoint {
-                    channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+                    channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
+                        .get()
                 } else {
                     channel = try await bootstrap.bind(to: address).get()
                 }

@@ -29,7 +29,9 @@ public final class ServerStatistics: Sendable {
         public var bytesOut: Int
         public var errors: Int
 
-        public init(activeConnections: Int = 0, totalConnections: Int = 0, bytesIn: Int = 0, bytesOut: Int = 0, errors: Int = 0) {
+        public init(
+            activeConnections: Int = 0, totalConnections: Int = 0, bytesIn: Int = 0, bytesOut: Int = 0, errors: Int = 0
+        ) {
             self.activeConnections = activeConnections
             self.totalConnections = totalConnections
             self.bytesIn = bytesIn

@@ -16,1541 +16,1541 @@
 // 1537 entries.
 
 let serviceRegistryTable: String = #"""
-tcpmux	1	tcp		TCP Port Service Multiplexer
-tcpmux	1	udp		TCP Port Service Multiplexer
-compressnet	2	tcp		Management Utility
-compressnet	2	udp		Management Utility
-rje	5	tcp		Remote Job Entry
-rje	5	udp		Remote Job Entry
-echo	7	tcp		Echo
-echo	7	udp		Echo
-discard	9	tcp	sink,null	Discard
-discard	9	udp	sink,null	Discard
-systat	11	tcp	users	Active Users
-systat	11	udp		Active Users
-daytime	13	tcp		Daytime
-daytime	13	udp		Daytime
-netstat	15	tcp		
-qotd	17	tcp	quote	Quote of the Day
-qotd	17	udp		Quote of the Day
-msp	18	tcp		Message Send Protocol (historic)
-msp	18	udp		Message Send Protocol (historic)
-chargen	19	tcp	ttytst,source	Character Generator
-chargen	19	udp	ttytst,source	Character Generator
-ftp-data	20	tcp		File Transfer [Default Data]
-ftp-data	20	udp		File Transfer [Default Data]
-ftp	21	tcp		File Transfer Protocol [Control]
-ftp	21	udp	fsp,fspd	File Transfer Protocol [Control]
-ssh	22	tcp		The Secure Shell (SSH) Protocol
-ssh	22	udp		The Secure Shell (SSH) Protocol
-telnet	23	tcp		Telnet
-telnet	23	udp		Telnet
-smtp	25	tcp	mail	Simple Mail Transfer
-smtp	25	udp		Simple Mail Transfer
-nsw-fe	27	tcp		NSW User System FE
-nsw-fe	27	udp		NSW User System FE
-msg-icp	29	tcp		MSG ICP
-msg-icp	29	udp		MSG ICP
-msg-auth	31	tcp		MSG Authentication
-msg-auth	31	udp		MSG Authentication
-dsp	33	tcp		Display Support Protocol
-dsp	33	udp		Display Support Protocol
-time	37	tcp	timserver	Time
-time	37	udp	timserver	Time
-rap	38	tcp		Route Access Protocol
-rap	38	udp		Route Access Protocol
-rlp	39	tcp		Resource Location Protocol
-rlp	39	udp		Resource Location Protocol
-graphics	41	tcp		Graphics
-graphics	41	udp		Graphics
-name	42	tcp		Host Name Server
-name	42	udp		Host Name Server
-nicname	43	tcp	whois	Who Is
-nicname	43	udp		Who Is
-mpm-flags	44	tcp		MPM FLAGS Protocol
-mpm-flags	44	udp		MPM FLAGS Protocol
-mpm	45	tcp		Message Processing Module [recv]
-mpm	45	udp		Message Processing Module [recv]
-mpm-snd	46	tcp		MPM [default send]
-mpm-snd	46	udp		MPM [default send]
-auditd	48	tcp		Digital Audit Daemon
-auditd	48	udp		Digital Audit Daemon
-tacacs	49	tcp		Login Host Protocol (TACACS)
-tacacs	49	udp		Login Host Protocol (TACACS)
-re-mail-ck	50	tcp		Remote Mail Checking Protocol
-re-mail-ck	50	udp		Remote Mail Checking Protocol
-xns-time	52	tcp		XNS Time Protocol
-xns-time	52	udp		XNS Time Protocol
-domain	53	tcp		Domain Name Server
-domain	53	udp		Domain Name Server
-xns-ch	54	tcp		XNS Clearinghouse
-xns-ch	54	udp		XNS Clearinghouse
-isi-gl	55	tcp		ISI Graphics Language
-isi-gl	55	udp		ISI Graphics Language
-xns-auth	56	tcp		XNS Authentication
-xns-auth	56	udp		XNS Authentication
-xns-mail	58	tcp		XNS Mail
-xns-mail	58	udp		XNS Mail
-acas	62	tcp		ACA Services
-acas	62	udp		ACA Services
-whoispp	63	tcp		whois++
-whoispp	63	udp		whois++
-covia	64	tcp		Communications Integrator (CI)
-covia	64	udp		Communications Integrator (CI)
-tacacs-ds	65	tcp		TACACS-Database Service
-tacacs-ds	65	udp		TACACS-Database Service
-sql-net	66	tcp		Oracle SQL*NET
-sql-net	66	udp		Oracle SQL*NET
-bootps	67	tcp		Bootstrap Protocol Server
-bootps	67	udp		Bootstrap Protocol Server
-bootpc	68	tcp		Bootstrap Protocol Client
-bootpc	68	udp		Bootstrap Protocol Client
-tftp	69	tcp		Trivial File Transfer
-tftp	69	udp		Trivial File Transfer
-gopher	70	tcp		Gopher
-gopher	70	udp		Gopher
-netrjs-1	71	tcp		Remote Job Service
-netrjs-1	71	udp		Remote Job Service
-netrjs-2	72	tcp		Remote Job Service
-netrjs-2	72	udp		Remote Job Service
-netrjs-3	73	tcp		Remote Job Service
-netrjs-3	73	udp		Remote Job Service
-netrjs-4	74	tcp		Remote Job Service
-netrjs-4	74	udp		Remote Job Service
-deos	76	tcp		Distributed External Object Store
-deos	76	udp		Distributed External Object Store
-vettcp	78	tcp		
-vettcp	78	udp		
-finger	79	tcp		Finger
-finger	79	udp		Finger
-http	80	tcp	www	World Wide Web HTTP
-http	80	udp		World Wide Web HTTP
-xfer	82	tcp		XFER Utility
-xfer	82	udp		XFER Utility
-mit-ml-dev	83	tcp		MIT ML Device
-mit-ml-dev	83	udp		MIT ML Device
-ctf	84	tcp		Common Trace Facility
-ctf	84	udp		Common Trace Facility
-mfcobol	86	tcp		Micro Focus Cobol
-mfcobol	86	udp		Micro Focus Cobol
-kerberos	88	tcp	kerberos5,krb5,kerberos-sec	Kerberos
-kerberos	88	udp	kerberos5,krb5,kerberos-sec	Kerberos
-su-mit-tg	89	tcp		SU/MIT Telnet Gateway
-su-mit-tg	89	udp		SU/MIT Telnet Gateway
-dnsix	90	tcp		DNSIX Securit Attribute Token Map
-dnsix	90	udp		DNSIX Securit Attribute Token Map
-mit-dov	91	tcp		MIT Dover Spooler
-mit-dov	91	udp		MIT Dover Spooler
-npp	92	tcp		Network Printing Protocol
-npp	92	udp		Network Printing Protocol
-dcp	93	tcp		Device Control Protocol
-dcp	93	udp		Device Control Protocol
-objcall	94	tcp		Tivoli Object Dispatcher
-objcall	94	udp		Tivoli Object Dispatcher
-supdup	95	tcp		SUPDUP
-supdup	95	udp		SUPDUP
-dixie	96	tcp		DIXIE Protocol Specification
-dixie	96	udp		DIXIE Protocol Specification
-swift-rvf	97	tcp		Swift Remote Virtural File Protocol
-swift-rvf	97	udp		Swift Remote Virtural File Protocol
-tacnews	98	tcp		TAC News
-tacnews	98	udp		TAC News
-metagram	99	tcp		Metagram Relay
-metagram	99	udp		Metagram Relay
-hostname	101	tcp		NIC Host Name Server
-hostname	101	udp		NIC Host Name Server
-iso-tsap	102	tcp	tsap	ISO-TSAP Class 0
-iso-tsap	102	udp		ISO-TSAP Class 0
-gppitnp	103	tcp		Genesis Point-to-Point Trans Net
-gppitnp	103	udp		Genesis Point-to-Point Trans Net
-acr-nema	104	tcp		ACR-NEMA Digital Imag. & Comm. 300
-acr-nema	104	udp		ACR-NEMA Digital Imag. & Comm. 300
-cso	105	tcp		CCSO name server protocol
-cso	105	udp		CCSO name server protocol
-3com-tsmux	106	tcp	poppassd	3COM-TSMUX
-3com-tsmux	106	udp		3COM-TSMUX
-rtelnet	107	tcp		Remote Telnet Service
-rtelnet	107	udp		Remote Telnet Service
-snagas	108	tcp		SNA Gateway Access Server
-snagas	108	udp		SNA Gateway Access Server
-pop2	109	tcp		Post Office Protocol - Version 2
-pop2	109	udp		Post Office Protocol - Version 2
-pop3	110	tcp	pop-3	Post Office Protocol - Version 3
-pop3	110	udp		Post Office Protocol - Version 3
-sunrpc	111	tcp	portmapper	SUN Remote Procedure Call
-sunrpc	111	udp	portmapper	SUN Remote Procedure Call
-mcidas	112	tcp		McIDAS Data Transmission Protocol
-mcidas	112	udp		McIDAS Data Transmission Protocol
-ident	113	tcp	auth,authentication,tap	
-auth	113	udp		Authentication Service
-sftp	115	tcp		Simple File Transfer Protocol
-sftp	115	udp		Simple File Transfer Protocol
-ansanotify	116	tcp		ANSA REX Notify
-ansanotify	116	udp		ANSA REX Notify
-uucp-path	117	tcp		UUCP Path Service
-uucp-path	117	udp		UUCP Path Service
-sqlserv	118	tcp		SQL Services
-sqlserv	118	udp		SQL Services
-nntp	119	tcp	readnews,untp	Network News Transfer Protocol
-nntp	119	udp		Network News Transfer Protocol
-cfdptkt	120	tcp		CFDPTKT
-cfdptkt	120	udp		CFDPTKT
-erpc	121	tcp		Encore Expedited Remote Pro.Call
-erpc	121	udp		Encore Expedited Remote Pro.Call
-smakynet	122	tcp		SMAKYNET
-smakynet	122	udp		SMAKYNET
-ntp	123	tcp		Network Time Protocol
-ntp	123	udp		Network Time Protocol
-ansatrader	124	tcp		ANSA REX Trader
-ansatrader	124	udp		ANSA REX Trader
-locus-map	125	tcp		Locus PC-Interface Net Map Ser
-locus-map	125	udp		Locus PC-Interface Net Map Ser
-nxedit	126	tcp		NXEdit
-nxedit	126	udp		NXEdit
-locus-con	127	tcp		Locus PC-Interface Conn Server
-locus-con	127	udp		Locus PC-Interface Conn Server
-gss-xlicen	128	tcp		GSS X License Verification
-gss-xlicen	128	udp		GSS X License Verification
-pwdgen	129	tcp		Password Generator Protocol
-pwdgen	129	udp		Password Generator Protocol
-cisco-fna	130	tcp		cisco FNATIVE
-cisco-fna	130	udp		cisco FNATIVE
-cisco-tna	131	tcp		cisco TNATIVE
-cisco-tna	131	udp		cisco TNATIVE
-cisco-sys	132	tcp		cisco SYSMAINT
-cisco-sys	132	udp		cisco SYSMAINT
-statsrv	133	tcp		Statistics Service
-statsrv	133	udp		Statistics Service
-ingres-net	134	tcp		INGRES-NET Service
-ingres-net	134	udp		INGRES-NET Service
-epmap	135	tcp	loc-srv	DCE endpoint resolution
-epmap	135	udp		DCE endpoint resolution
-profile	136	tcp		PROFILE Naming System
-profile	136	udp		PROFILE Naming System
-netbios-ns	137	tcp		NETBIOS Name Service
-netbios-ns	137	udp		NETBIOS Name Service
-netbios-dgm	138	tcp		NETBIOS Datagram Service
-netbios-dgm	138	udp		NETBIOS Datagram Service
-netbios-ssn	139	tcp		NETBIOS Session Service
-netbios-ssn	139	udp		NETBIOS Session Service
-emfis-data	140	tcp		EMFIS Data Service
-emfis-data	140	udp		EMFIS Data Service
-emfis-cntl	141	tcp		EMFIS Control Service
-emfis-cntl	141	udp		EMFIS Control Service
-bl-idm	142	tcp		Britton-Lee IDM
-bl-idm	142	udp		Britton-Lee IDM
-imap	143	tcp	imap2	Internet Message Access Protocol
-uma	144	tcp		Universal Management Architecture
-uma	144	udp		Universal Management Architecture
-uaac	145	tcp		UAAC Protocol
-uaac	145	udp		UAAC Protocol
-iso-tp0	146	tcp		ISO-IP0
-iso-tp0	146	udp		ISO-IP0
-iso-ip	147	tcp		ISO-IP
-iso-ip	147	udp		ISO-IP
-jargon	148	tcp		Jargon
-jargon	148	udp		Jargon
-aed-512	149	tcp		AED 512 Emulation Service
-aed-512	149	udp		AED 512 Emulation Service
-hems	151	tcp		HEMS
-hems	151	udp		HEMS
-bftp	152	tcp		Background File Transfer Program
-bftp	152	udp		Background File Transfer Program
-sgmp	153	tcp		SGMP
-sgmp	153	udp		SGMP
-netsc-prod	154	tcp		NETSC
-netsc-prod	154	udp		NETSC
-netsc-dev	155	tcp		NETSC
-netsc-dev	155	udp		NETSC
-sqlsrv	156	tcp		SQL Service
-sqlsrv	156	udp		SQL Service
-knet-cmp	157	tcp		KNET/VM Command/Message Protocol
-knet-cmp	157	udp		KNET/VM Command/Message Protocol
-pcmail-srv	158	tcp		PCMail Server
-pcmail-srv	158	udp		PCMail Server
-nss-routing	159	tcp		NSS-Routing
-nss-routing	159	udp		NSS-Routing
-sgmp-traps	160	tcp		SGMP-TRAPS
-sgmp-traps	160	udp		SGMP-TRAPS
-snmp	161	tcp		SNMP
-snmp	161	udp		SNMP
-snmptrap	162	tcp	snmp-trap	SNMPTRAP
-snmptrap	162	udp	snmp-trap	SNMPTRAP
-cmip-man	163	tcp		CMIP/TCP Manager
-cmip-man	163	udp		CMIP/TCP Manager
-cmip-agent	164	tcp		CMIP/TCP Agent
-cmip-agent	164	udp		CMIP/TCP Agent
-xns-courier	165	tcp		Xerox
-xns-courier	165	udp		Xerox
-s-net	166	tcp		Sirius Systems
-s-net	166	udp		Sirius Systems
-namp	167	tcp		NAMP
-namp	167	udp		NAMP
-rsvd	168	tcp		RSVD
-rsvd	168	udp		RSVD
-send	169	tcp		SEND
-send	169	udp		SEND
-print-srv	170	tcp		Network PostScript
-print-srv	170	udp		Network PostScript
-multiplex	171	tcp		Network Innovations Multiplex
-multiplex	171	udp		Network Innovations Multiplex
-cl-1	172	tcp		Network Innovations CL/1
-cl-1	172	udp		Network Innovations CL/1
-xyplex-mux	173	tcp		Xyplex
-xyplex-mux	173	udp		Xyplex
-mailq	174	tcp		MAILQ
-mailq	174	udp		MAILQ
-vmnet	175	tcp		VMNET
-vmnet	175	udp		VMNET
-genrad-mux	176	tcp		GENRAD-MUX
-genrad-mux	176	udp		GENRAD-MUX
-xdmcp	177	tcp		X Display Manager Control Protocol
-xdmcp	177	udp		X Display Manager Control Protocol
-nextstep	178	tcp		NextStep Window Server
-nextstep	178	udp		NextStep Window Server
-bgp	179	tcp		Border Gateway Protocol
-bgp	179	udp		Border Gateway Protocol
-ris	180	tcp		Intergraph
-ris	180	udp		Intergraph
-unify	181	tcp		Unify
-unify	181	udp		Unify
-audit	182	tcp		Unisys Audit SITP
-audit	182	udp		Unisys Audit SITP
-ocbinder	183	tcp		OCBinder
-ocbinder	183	udp		OCBinder
-ocserver	184	tcp		OCServer
-ocserver	184	udp		OCServer
-remote-kis	185	tcp		Remote-KIS
-remote-kis	185	udp		Remote-KIS
-kis	186	tcp		KIS Protocol
-kis	186	udp		KIS Protocol
-aci	187	tcp		Application Communication Interface
-aci	187	udp		Application Communication Interface
-mumps	188	tcp		Plus Five's MUMPS
-mumps	188	udp		Plus Five's MUMPS
-qft	189	tcp		Queued File Transport
-qft	189	udp		Queued File Transport
-gacp	190	tcp		Gateway Access Control Protocol
-gacp	190	udp		Gateway Access Control Protocol
-prospero	191	tcp		Prospero Directory Service
-prospero	191	udp		Prospero Directory Service
-osu-nms	192	tcp		OSU Network Monitoring System
-osu-nms	192	udp		OSU Network Monitoring System
-srmp	193	tcp		Spider Remote Monitoring Protocol
-srmp	193	udp		Spider Remote Monitoring Protocol
-irc	194	tcp		Internet Relay Chat Protocol
-irc	194	udp		Internet Relay Chat Protocol
-dn6-nlm-aud	195	tcp		DNSIX Network Level Module Audit
-dn6-nlm-aud	195	udp		DNSIX Network Level Module Audit
-dn6-smm-red	196	tcp		DNSIX Session Mgt Module Audit Redir
-dn6-smm-red	196	udp		DNSIX Session Mgt Module Audit Redir
-dls	197	tcp		Directory Location Service
-dls	197	udp		Directory Location Service
-dls-mon	198	tcp		Directory Location Service Monitor
-dls-mon	198	udp		Directory Location Service Monitor
-smux	199	tcp		SMUX
-smux	199	udp		SMUX
-src	200	tcp		IBM System Resource Controller
-src	200	udp		IBM System Resource Controller
-at-rtmp	201	tcp		AppleTalk Routing Maintenance
-at-rtmp	201	udp		AppleTalk Routing Maintenance
-at-nbp	202	tcp		AppleTalk Name Binding
-at-nbp	202	udp		AppleTalk Name Binding
-at-3	203	tcp		AppleTalk Unused
-at-3	203	udp		AppleTalk Unused
-at-echo	204	tcp		AppleTalk Echo
-at-echo	204	udp		AppleTalk Echo
-at-5	205	tcp		AppleTalk Unused
-at-5	205	udp		AppleTalk Unused
-at-zis	206	tcp		AppleTalk Zone Information
-at-zis	206	udp		AppleTalk Zone Information
-at-7	207	tcp		AppleTalk Unused
-at-7	207	udp		AppleTalk Unused
-at-8	208	tcp		AppleTalk Unused
-at-8	208	udp		AppleTalk Unused
-qmtp	209	tcp		The Quick Mail Transfer Protocol
-qmtp	209	udp		The Quick Mail Transfer Protocol
-z39-50	210	tcp	z3950,wais	ANSI Z39.50
-z39-50	210	udp		ANSI Z39.50
-914c-g	211	tcp		Texas Instruments 914C/G Terminal
-914c-g	211	udp		Texas Instruments 914C/G Terminal
-anet	212	tcp		ATEXSSTR
-anet	212	udp		ATEXSSTR
-ipx	213	tcp		IPX
-ipx	213	udp		IPX
-vmpwscs	214	tcp		VM PWSCS
-vmpwscs	214	udp		VM PWSCS
-softpc	215	tcp		Insignia Solutions
-softpc	215	udp		Insignia Solutions
-cailic	216	tcp		Computer Associates Int'l License Server
-cailic	216	udp		Computer Associates Int'l License Server
-dbase	217	tcp		dBASE Unix
-dbase	217	udp		dBASE Unix
-mpp	218	tcp		Netix Message Posting Protocol
-mpp	218	udp		Netix Message Posting Protocol
-uarps	219	tcp		Unisys ARPs
-uarps	219	udp		Unisys ARPs
-imap3	220	tcp		Interactive Mail Access Protocol v3
-imap3	220	udp		Interactive Mail Access Protocol v3
-fln-spx	221	tcp		Berkeley rlogind with SPX auth
-fln-spx	221	udp		Berkeley rlogind with SPX auth
-rsh-spx	222	tcp		Berkeley rshd with SPX auth
-rsh-spx	222	udp		Berkeley rshd with SPX auth
-cdc	223	tcp		Certificate Distribution Center
-cdc	223	udp		Certificate Distribution Center
-masqdialer	224	tcp		
-masqdialer	224	udp		
-direct	242	tcp		Direct
-direct	242	udp		Direct
-sur-meas	243	tcp		Survey Measurement
-sur-meas	243	udp		Survey Measurement
-inbusiness	244	tcp		
-inbusiness	244	udp		
-link	245	tcp		LINK
-link	245	udp		LINK
-dsp3270	246	tcp		Display Systems Protocol
-dsp3270	246	udp		Display Systems Protocol
-subntbcst-tftp	247	tcp		SUBNTBCST_TFTP
-subntbcst-tftp	247	udp		SUBNTBCST_TFTP
-bhfhs	248	tcp		
-bhfhs	248	udp		
-set	257	tcp		Secure Electronic Transaction
-set	257	udp		Secure Electronic Transaction
-esro-gen	259	tcp		Efficient Short Remote Operations
-esro-gen	259	udp		Efficient Short Remote Operations
-openport	260	tcp		Openport
-openport	260	udp		Openport
-nsiiops	261	tcp		IIOP Name Service over TLS/SSL
-nsiiops	261	udp		IIOP Name Service over TLS/SSL
-arcisdms	262	tcp		Arcisdms
-arcisdms	262	udp		Arcisdms
-hdap	263	tcp		HDAP
-hdap	263	udp		HDAP
-bgmp	264	tcp		BGMP
-bgmp	264	udp		BGMP
-x-bone-ctl	265	tcp		X-Bone CTL
-x-bone-ctl	265	udp		X-Bone CTL
-sst	266	tcp		SCSI on ST
-sst	266	udp		SCSI on ST
-td-service	267	tcp		Tobit David Service Layer
-td-service	267	udp		Tobit David Service Layer
-td-replica	268	tcp		Tobit David Replica
-td-replica	268	udp		Tobit David Replica
-manet	269	tcp		MANET Protocols
-manet	269	udp		MANET Protocols
-gist	270	udp		Q-mode encapsulation for GIST messages
-pt-tls	271	tcp		IETF Network Endpoint Assessment (NEA) Posture Transport Protocol over TLS (PT-TLS)
-http-mgmt	280	tcp		
-http-mgmt	280	udp		
-personal-link	281	tcp		Personal Link
-personal-link	281	udp		Personal Link
-cableport-ax	282	tcp		Cable Port A/X
-cableport-ax	282	udp		Cable Port A/X
-rescap	283	tcp		
-rescap	283	udp		
-corerjd	284	tcp		
-corerjd	284	udp		
-fxp	286	tcp		FXP Communication
-fxp	286	udp		FXP Communication
-k-block	287	tcp		K-BLOCK
-k-block	287	udp		K-BLOCK
-novastorbakcup	308	tcp		Novastor Backup
-novastorbakcup	308	udp		Novastor Backup
-entrusttime	309	tcp		EntrustTime
-entrusttime	309	udp		EntrustTime
-bhmds	310	tcp		
-bhmds	310	udp		
-asip-webadmin	311	tcp		AppleShare IP WebAdmin
-asip-webadmin	311	udp		AppleShare IP WebAdmin
-vslmp	312	tcp		VSLMP
-vslmp	312	udp		VSLMP
-magenta-logic	313	tcp		Magenta Logic
-magenta-logic	313	udp		Magenta Logic
-opalis-robot	314	tcp		Opalis Robot
-opalis-robot	314	udp		Opalis Robot
-dpsi	315	tcp		DPSI
-dpsi	315	udp		DPSI
-decauth	316	tcp		decAuth
-decauth	316	udp		decAuth
-zannet	317	tcp		Zannet
-zannet	317	udp		Zannet
-pkix-timestamp	318	tcp		PKIX TimeStamp
-pkix-timestamp	318	udp		PKIX TimeStamp
-ptp-event	319	tcp		PTP Event
-ptp-event	319	udp		PTP Event
-ptp-general	320	tcp		PTP General
-ptp-general	320	udp		PTP General
-pip	321	tcp		PIP
-pip	321	udp		PIP
-rtsps	322	tcp		RTSPS
-rtsps	322	udp		RTSPS
-rpki-rtr	323	tcp		Resource PKI to Router Protocol
-rpki-rtr-tls	324	tcp		Resource PKI to Router Protocol over TLS
-texar	333	tcp		Texar Security Port
-texar	333	udp		Texar Security Port
-pdap	344	tcp		Prospero Data Access Protocol
-pdap	344	udp		Prospero Data Access Protocol
-pawserv	345	tcp		Perf Analysis Workbench
-pawserv	345	udp		Perf Analysis Workbench
-zserv	346	tcp		Zebra server
-zserv	346	udp		Zebra server
-fatserv	347	tcp		Fatmen Server
-fatserv	347	udp		Fatmen Server
-csi-sgwp	348	tcp		Cabletron Management Protocol
-csi-sgwp	348	udp		Cabletron Management Protocol
-mftp	349	tcp		
-mftp	349	udp		
-matip-type-a	350	tcp		MATIP Type A
-matip-type-a	350	udp		MATIP Type A
-matip-type-b	351	tcp		MATIP Type B
-matip-type-b	351	udp		MATIP Type B
-dtag-ste-sb	352	tcp		DTAG
-dtag-ste-sb	352	udp		DTAG
-ndsauth	353	tcp		NDSAUTH
-ndsauth	353	udp		NDSAUTH
-bh611	354	tcp		
-bh611	354	udp		
-datex-asn	355	tcp		DATEX-ASN
-datex-asn	355	udp		DATEX-ASN
-cloanto-net-1	356	tcp		Cloanto Net 1
-cloanto-net-1	356	udp		Cloanto Net 1
-bhevent	357	tcp		
-bhevent	357	udp		
-shrinkwrap	358	tcp		Shrinkwrap
-shrinkwrap	358	udp		Shrinkwrap
-scoi2odialog	360	tcp		
-scoi2odialog	360	udp		
-semantix	361	tcp		Semantix
-semantix	361	udp		Semantix
-srssend	362	tcp		SRS Send
-srssend	362	udp		SRS Send
-rsvp-tunnel	363	tcp		RSVP Tunnel
-rsvp-tunnel	363	udp		RSVP Tunnel
-aurora-cmgr	364	tcp		Aurora CMGR
-aurora-cmgr	364	udp		Aurora CMGR
-dtk	365	tcp		DTK
-dtk	365	udp		DTK
-odmr	366	tcp		ODMR
-odmr	366	udp		ODMR
-mortgageware	367	tcp		MortgageWare
-mortgageware	367	udp		MortgageWare
-qbikgdp	368	tcp		QbikGDP
-qbikgdp	368	udp		QbikGDP
-rpc2portmap	369	tcp		
-rpc2portmap	369	udp		Coda portmapper
-codaauth2	370	tcp		
-codaauth2	370	udp		Coda authentication server
-clearcase	371	tcp		Clearcase
-clearcase	371	udp		Clearcase
-ulistproc	372	tcp		ListProcessor
-ulistproc	372	udp		ListProcessor
-legent-1	373	tcp		Legent Corporation
-legent-1	373	udp		Legent Corporation
-legent-2	374	tcp		Legent Corporation
-legent-2	374	udp		Legent Corporation
-hassle	375	tcp		Hassle
-hassle	375	udp		Hassle
-nip	376	tcp		Amiga Envoy Network Inquiry Protocol
-nip	376	udp		Amiga Envoy Network Inquiry Protocol
-tnetos	377	tcp		NEC Corporation
-tnetos	377	udp		NEC Corporation
-dsetos	378	tcp		NEC Corporation
-dsetos	378	udp		NEC Corporation
-is99c	379	tcp		TIA/EIA/IS-99 modem client
-is99c	379	udp		TIA/EIA/IS-99 modem client
-is99s	380	tcp		TIA/EIA/IS-99 modem server
-is99s	380	udp		TIA/EIA/IS-99 modem server
-hp-collector	381	tcp		hp performance data collector
-hp-collector	381	udp		hp performance data collector
-hp-managed-node	382	tcp		hp performance data managed node
-hp-managed-node	382	udp		hp performance data managed node
-hp-alarm-mgr	383	tcp		hp performance data alarm manager
-hp-alarm-mgr	383	udp		hp performance data alarm manager
-arns	384	tcp		A Remote Network Server System
-arns	384	udp		A Remote Network Server System
-ibm-app	385	tcp		IBM Application
-ibm-app	385	udp		IBM Application
-asa	386	tcp		ASA Message Router Object Def.
-asa	386	udp		ASA Message Router Object Def.
-aurp	387	tcp		Appletalk Update-Based Routing Pro.
-aurp	387	udp		Appletalk Update-Based Routing Pro.
-unidata-ldm	388	tcp		Unidata LDM
-unidata-ldm	388	udp		Unidata LDM
-ldap	389	tcp		Lightweight Directory Access Protocol
-ldap	389	udp		Lightweight Directory Access Protocol
-uis	390	tcp		UIS
-uis	390	udp		UIS
-synotics-relay	391	tcp		SynOptics SNMP Relay Port
-synotics-relay	391	udp		SynOptics SNMP Relay Port
-synotics-broker	392	tcp		SynOptics Port Broker Port
-synotics-broker	392	udp		SynOptics Port Broker Port
-meta5	393	tcp		Meta5
-meta5	393	udp		Meta5
-embl-ndt	394	tcp		EMBL Nucleic Data Transfer
-embl-ndt	394	udp		EMBL Nucleic Data Transfer
-netcp	395	tcp		NetScout Control Protocol
-netcp	395	udp		NetScout Control Protocol
-netware-ip	396	tcp		Novell Netware over IP
-netware-ip	396	udp		Novell Netware over IP
-mptn	397	tcp		Multi Protocol Trans. Net.
-mptn	397	udp		Multi Protocol Trans. Net.
-kryptolan	398	tcp		Kryptolan
-kryptolan	398	udp		Kryptolan
-iso-tsap-c2	399	tcp		ISO Transport Class 2 Non-Control over TCP
-iso-tsap-c2	399	udp		ISO Transport Class 2 Non-Control over TCP
-osb-sd	400	tcp		Oracle Secure Backup
-osb-sd	400	udp		Oracle Secure Backup
-ups	401	tcp		Uninterruptible Power Supply
-ups	401	udp		Uninterruptible Power Supply
-genie	402	tcp		Genie Protocol
-genie	402	udp		Genie Protocol
-decap	403	tcp		
-decap	403	udp		
-nced	404	tcp		
-nced	404	udp		
-ncld	405	tcp		
-ncld	405	udp		
-imsp	406	tcp		Interactive Mail Support Protocol
-imsp	406	udp		Interactive Mail Support Protocol
-timbuktu	407	tcp		Timbuktu
-timbuktu	407	udp		Timbuktu
-prm-sm	408	tcp		Prospero Resource Manager Sys. Man.
-prm-sm	408	udp		Prospero Resource Manager Sys. Man.
-prm-nm	409	tcp		Prospero Resource Manager Node Man.
-prm-nm	409	udp		Prospero Resource Manager Node Man.
-decladebug	410	tcp		DECLadebug Remote Debug Protocol
-decladebug	410	udp		DECLadebug Remote Debug Protocol
-rmt	411	tcp		Remote MT Protocol
-rmt	411	udp		Remote MT Protocol
-synoptics-trap	412	tcp		Trap Convention Port
-synoptics-trap	412	udp		Trap Convention Port
-smsp	413	tcp		Storage Management Services Protocol
-smsp	413	udp		Storage Management Services Protocol
-infoseek	414	tcp		InfoSeek
-infoseek	414	udp		InfoSeek
-bnet	415	tcp		BNet
-bnet	415	udp		BNet
-silverplatter	416	tcp		Silverplatter
-silverplatter	416	udp		Silverplatter
-onmux	417	tcp		Onmux
-onmux	417	udp		Onmux
-hyper-g	418	tcp		Hyper-G
-hyper-g	418	udp		Hyper-G
-ariel1	419	tcp		Ariel 1
-ariel1	419	udp		Ariel 1
-smpte	420	tcp		SMPTE
-smpte	420	udp		SMPTE
-ariel2	421	tcp		Ariel 2
-ariel2	421	udp		Ariel 2
-ariel3	422	tcp		Ariel 3
-ariel3	422	udp		Ariel 3
-opc-job-start	423	tcp		IBM Operations Planning and Control Start
-opc-job-start	423	udp		IBM Operations Planning and Control Start
-opc-job-track	424	tcp		IBM Operations Planning and Control Track
-opc-job-track	424	udp		IBM Operations Planning and Control Track
-icad-el	425	tcp		ICAD
-icad-el	425	udp		ICAD
-smartsdp	426	tcp		
-smartsdp	426	udp		
-svrloc	427	tcp		Server Location
-svrloc	427	udp		Server Location
-ocs-cmu	428	tcp		OCS_CMU
-ocs-cmu	428	udp		OCS_CMU
-ocs-amu	429	tcp		OCS_AMU
-ocs-amu	429	udp		OCS_AMU
-utmpsd	430	tcp		UTMPSD
-utmpsd	430	udp		UTMPSD
-utmpcd	431	tcp		UTMPCD
-utmpcd	431	udp		UTMPCD
-iasd	432	tcp		IASD
-iasd	432	udp		IASD
-nnsp	433	tcp		NNTP for transit servers (NNSP)
-nnsp	433	udp		NNTP for transit servers (NNSP)
-mobileip-agent	434	tcp		MobileIP-Agent
-mobileip-agent	434	udp		MobileIP-Agent
-mobilip-mn	435	tcp		MobilIP-MN
-mobilip-mn	435	udp		MobilIP-MN
-dna-cml	436	tcp		DNA-CML
-dna-cml	436	udp		DNA-CML
-comscm	437	tcp		
-comscm	437	udp		
-dsfgw	438	tcp		
-dsfgw	438	udp		
-dasp	439	tcp		
-dasp	439	udp		
-sgcp	440	tcp		
-sgcp	440	udp		
-decvms-sysmgt	441	tcp		
-decvms-sysmgt	441	udp		
-cvc-hostd	442	tcp		cvc_hostd
-cvc-hostd	442	udp		cvc_hostd
-https	443	tcp		http protocol over TLS/SSL
-https	443	udp		http protocol over TLS/SSL
-snpp	444	tcp		Simple Network Paging Protocol
-snpp	444	udp		Simple Network Paging Protocol
-microsoft-ds	445	tcp		Microsoft-DS
-microsoft-ds	445	udp		Microsoft-DS
-ddm-rdb	446	tcp		DDM-Remote Relational Database Access
-ddm-rdb	446	udp		DDM-Remote Relational Database Access
-ddm-dfm	447	tcp		DDM-Distributed File Management
-ddm-dfm	447	udp		DDM-Distributed File Management
-ddm-ssl	448	tcp		DDM-Remote DB Access Using Secure Sockets
-ddm-ssl	448	udp		DDM-Remote DB Access Using Secure Sockets
-as-servermap	449	tcp		AS Server Mapper
-as-servermap	449	udp		AS Server Mapper
-tserver	450	tcp		Computer Supported Telecomunication Applications
-tserver	450	udp		Computer Supported Telecomunication Applications
-sfs-smp-net	451	tcp		Cray Network Semaphore server
-sfs-smp-net	451	udp		Cray Network Semaphore server
-sfs-config	452	tcp		Cray SFS config server
-sfs-config	452	udp		Cray SFS config server
-creativeserver	453	tcp		CreativeServer
-creativeserver	453	udp		CreativeServer
-contentserver	454	tcp		ContentServer
-contentserver	454	udp		ContentServer
-creativepartnr	455	tcp		CreativePartnr
-creativepartnr	455	udp		CreativePartnr
-macon-tcp	456	tcp		
-macon-udp	456	udp		
-scohelp	457	tcp		
-scohelp	457	udp		
-appleqtc	458	tcp		apple quick time
-appleqtc	458	udp		apple quick time
-ampr-rcmd	459	tcp		
-ampr-rcmd	459	udp		
-skronk	460	tcp		
-skronk	460	udp		
-datasurfsrv	461	tcp		DataRampSrv
-datasurfsrv	461	udp		DataRampSrv
-datasurfsrvsec	462	tcp		DataRampSrvSec
-datasurfsrvsec	462	udp		DataRampSrvSec
-alpes	463	tcp		
-alpes	463	udp		
-kpasswd	464	tcp		
-kpasswd	464	udp		
-urd	465	tcp	submissions,ssmtp,smtps	URL Rendezvous Directory for SSM
-igmpv3lite	465	udp		IGMP over UDP for SSM
-digital-vrc	466	tcp		
-digital-vrc	466	udp		
-mylex-mapd	467	tcp		
-mylex-mapd	467	udp		
-photuris	468	tcp		proturis
-photuris	468	udp		proturis
-rcp	469	tcp		Radio Control Protocol
-rcp	469	udp		Radio Control Protocol
-scx-proxy	470	tcp		
-scx-proxy	470	udp		
-mondex	471	tcp		Mondex
-mondex	471	udp		Mondex
-ljk-login	472	tcp		
-ljk-login	472	udp		
-hybrid-pop	473	tcp		
-hybrid-pop	473	udp		
-tn-tl-w1	474	tcp		
-tn-tl-w2	474	udp		
-tcpnethaspsrv	475	tcp		
-tcpnethaspsrv	475	udp		
-tn-tl-fd1	476	tcp		
-tn-tl-fd1	476	udp		
-ss7ns	477	tcp		
-ss7ns	477	udp		
-spsc	478	tcp		
-spsc	478	udp		
-iafserver	479	tcp		
-iafserver	479	udp		
-iafdbase	480	tcp		
-iafdbase	480	udp		
-ph	481	tcp		Ph service
-ph	481	udp		Ph service
-bgs-nsi	482	tcp		
-bgs-nsi	482	udp		
-ulpnet	483	tcp		
-ulpnet	483	udp		
-integra-sme	484	tcp		Integra Software Management Environment
-integra-sme	484	udp		Integra Software Management Environment
-powerburst	485	tcp		Air Soft Power Burst
-powerburst	485	udp		Air Soft Power Burst
-avian	486	tcp		
-avian	486	udp		
-saft	487	tcp		saft Simple Asynchronous File Transfer
-saft	487	udp		saft Simple Asynchronous File Transfer
-gss-http	488	tcp		
-gss-http	488	udp		
-nest-protocol	489	tcp		
-nest-protocol	489	udp		
-micom-pfs	490	tcp		
-micom-pfs	490	udp		
-go-login	491	tcp		
-go-login	491	udp		
-ticf-1	492	tcp		Transport Independent Convergence for FNA
-ticf-1	492	udp		Transport Independent Convergence for FNA
-ticf-2	493	tcp		Transport Independent Convergence for FNA
-ticf-2	493	udp		Transport Independent Convergence for FNA
-pov-ray	494	tcp		POV-Ray
-pov-ray	494	udp		POV-Ray
-intecourier	495	tcp		
-intecourier	495	udp		
-pim-rp-disc	496	tcp		PIM-RP-DISC
-pim-rp-disc	496	udp		PIM-RP-DISC
-retrospect	497	tcp		Retrospect backup and restore service
-retrospect	497	udp		Retrospect backup and restore service
-siam	498	tcp		
-siam	498	udp		
-iso-ill	499	tcp		ISO ILL Protocol
-iso-ill	499	udp		ISO ILL Protocol
-isakmp	500	tcp		
-isakmp	500	udp		IPSEC key management
-stmf	501	tcp		STMF
-stmf	501	udp		STMF
-mbap	502	tcp		Modbus Application Protocol
-mbap	502	udp		Modbus Application Protocol
-intrinsa	503	tcp		Intrinsa
-intrinsa	503	udp		Intrinsa
-citadel	504	tcp		
-citadel	504	udp		
-mailbox-lm	505	tcp		
-mailbox-lm	505	udp		
-ohimsrv	506	tcp		
-ohimsrv	506	udp		
-crs	507	tcp		
-crs	507	udp		
-xvttp	508	tcp		
-xvttp	508	udp		
-snare	509	tcp		
-snare	509	udp		
-fcp	510	tcp		FirstClass Protocol
-fcp	510	udp		FirstClass Protocol
-passgo	511	tcp		PassGo
-passgo	511	udp		PassGo
-exec	512	tcp		remote process execution; authentication performed using passwords and UNIX login names
-comsat	512	udp	biff	
-login	513	tcp		remote login a la telnet; automatic authentication performed based on priviledged port numbers and distributed data bases which identify "authentication domains"
-who	513	udp	whod	maintains data bases showing who's logged in to machines on a local net and the load average of the machine
-shell	514	tcp	cmd,syslog	cmd like exec, but automatic authentication is performed as for login server
-syslog	514	udp		
-printer	515	tcp	spooler	spooler
-printer	515	udp		spooler
-videotex	516	tcp		
-videotex	516	udp		
-talk	517	tcp		like tenex link, but across machine - unfortunately, doesn't use link protocol (this is actually just a rendezvous port from which a tcp connection is established)
-talk	517	udp		like tenex link, but across machine - unfortunately, doesn't use link protocol (this is actually just a rendezvous port from which a tcp connection is established)
-ntalk	518	tcp		
-ntalk	518	udp		
-utime	519	tcp		unixtime
-utime	519	udp		unixtime
-efs	520	tcp		extended file name server
-router	520	udp	route,routed	local routing process (on site); uses variant of Xerox NS routing information protocol - RIP
-ripng	521	tcp		
-ripng	521	udp		
-ulp	522	tcp		ULP
-ulp	522	udp		ULP
-ibm-db2	523	tcp		IBM-DB2
-ibm-db2	523	udp		IBM-DB2
-ncp	524	tcp		NCP
-ncp	524	udp		NCP
-timed	525	tcp		timeserver
-timed	525	udp		timeserver
-tempo	526	tcp		newdate
-tempo	526	udp		newdate
-stx	527	tcp		Stock IXChange
-stx	527	udp		Stock IXChange
-custix	528	tcp		Customer IXChange
-custix	528	udp		Customer IXChange
-irc-serv	529	tcp		IRC-SERV
-irc-serv	529	udp		IRC-SERV
-courier	530	tcp		rpc
-courier	530	udp		rpc
-conference	531	tcp		chat
-conference	531	udp		chat
-netnews	532	tcp		readnews
-netnews	532	udp		readnews
-netwall	533	tcp		for emergency broadcasts
-netwall	533	udp		for emergency broadcasts
-windream	534	tcp		windream Admin
-windream	534	udp		windream Admin
-iiop	535	tcp		
-iiop	535	udp		
-opalis-rdv	536	tcp		
-opalis-rdv	536	udp		
-nmsp	537	tcp		Networked Media Streaming Protocol
-nmsp	537	udp		Networked Media Streaming Protocol
-gdomap	538	tcp		GNUstep distributed objects
-gdomap	538	udp		
-apertus-ldp	539	tcp		Apertus Technologies Load Determination
-apertus-ldp	539	udp		Apertus Technologies Load Determination
-uucp	540	tcp	uucpd	uucpd
-uucp	540	udp		uucpd
-uucp-rlogin	541	tcp		
-uucp-rlogin	541	udp		
-commerce	542	tcp		
-commerce	542	udp		
-klogin	543	tcp		Kerberized `rlogin' (v5)
-klogin	543	udp		
-kshell	544	tcp	krcmd	krcmd
-kshell	544	udp		krcmd
-appleqtcsrvr	545	tcp		
-appleqtcsrvr	545	udp		
-dhcpv6-client	546	tcp		DHCPv6 Client
-dhcpv6-client	546	udp		DHCPv6 Client
-dhcpv6-server	547	tcp		DHCPv6 Server
-dhcpv6-server	547	udp		DHCPv6 Server
-afpovertcp	548	tcp		AFP over TCP
-afpovertcp	548	udp		AFP over TCP
-idfp	549	tcp		IDFP
-idfp	549	udp		IDFP
-new-rwho	550	tcp		new-who
-new-rwho	550	udp		new-who
-cybercash	551	tcp		
-cybercash	551	udp		
-devshr-nts	552	tcp		DeviceShare
-devshr-nts	552	udp		DeviceShare
-pirp	553	tcp		
-pirp	553	udp		
-rtsp	554	tcp		Real Time Streaming Protocol (RTSP)
-rtsp	554	udp		Real Time Streaming Protocol (RTSP)
-dsf	555	tcp		
-dsf	555	udp		
-remotefs	556	tcp		rfs server
-remotefs	556	udp		rfs server
-openvms-sysipc	557	tcp		
-openvms-sysipc	557	udp		
-sdnskmp	558	tcp		SDNSKMP
-sdnskmp	558	udp		SDNSKMP
-teedtap	559	tcp		TEEDTAP
-teedtap	559	udp		TEEDTAP
-rmonitor	560	tcp		rmonitord
-rmonitor	560	udp		rmonitord
-monitor	561	tcp		
-monitor	561	udp		
-chshell	562	tcp		chcmd
-chshell	562	udp		chcmd
-nntps	563	tcp	snntp	nntp protocol over TLS/SSL (was snntp)
-nntps	563	udp		nntp protocol over TLS/SSL (was snntp)
-9pfs	564	tcp		plan 9 file service
-9pfs	564	udp		plan 9 file service
-whoami	565	tcp		
-whoami	565	udp		
-streettalk	566	tcp		
-streettalk	566	udp		
-banyan-rpc	567	tcp		
-banyan-rpc	567	udp		
-ms-shuttle	568	tcp		microsoft shuttle
-ms-shuttle	568	udp		microsoft shuttle
-ms-rome	569	tcp		microsoft rome
-ms-rome	569	udp		microsoft rome
-meter	570	tcp		demon
-meter	570	udp		demon
-sonar	572	tcp		
-sonar	572	udp		
-banyan-vip	573	tcp		
-banyan-vip	573	udp		
-ftp-agent	574	tcp		FTP Software Agent System
-ftp-agent	574	udp		FTP Software Agent System
-vemmi	575	tcp		VEMMI
-vemmi	575	udp		VEMMI
-ipcd	576	tcp		
-ipcd	576	udp		
-vnas	577	tcp		
-vnas	577	udp		
-ipdd	578	tcp		
-ipdd	578	udp		
-decbsrv	579	tcp		
-decbsrv	579	udp		
-sntp-heartbeat	580	tcp		SNTP HEARTBEAT
-sntp-heartbeat	580	udp		SNTP HEARTBEAT
-bdp	581	tcp		Bundle Discovery Protocol
-bdp	581	udp		Bundle Discovery Protocol
-scc-security	582	tcp		SCC Security
-scc-security	582	udp		SCC Security
-philips-vc	583	tcp		Philips Video-Conferencing
-philips-vc	583	udp		Philips Video-Conferencing
-keyserver	584	tcp		Key Server
-keyserver	584	udp		Key Server
-password-chg	586	tcp		Password Change
-password-chg	586	udp		Password Change
-submission	587	tcp		Message Submission
-submission	587	udp		Message Submission
-cal	588	tcp		CAL
-cal	588	udp		CAL
-eyelink	589	tcp		EyeLink
-eyelink	589	udp		EyeLink
-tns-cml	590	tcp		TNS CML
-tns-cml	590	udp		TNS CML
-eudora-set	592	tcp		Eudora Set
-eudora-set	592	udp		Eudora Set
-http-rpc-epmap	593	tcp		HTTP RPC Ep Map
-http-rpc-epmap	593	udp		HTTP RPC Ep Map
-tpip	594	tcp		TPIP
-tpip	594	udp		TPIP
-cab-protocol	595	tcp		CAB Protocol
-cab-protocol	595	udp		CAB Protocol
-smsd	596	tcp		SMSD
-smsd	596	udp		SMSD
-ptcnameservice	597	tcp		PTC Name Service
-ptcnameservice	597	udp		PTC Name Service
-sco-websrvrmg3	598	tcp		SCO Web Server Manager 3
-sco-websrvrmg3	598	udp		SCO Web Server Manager 3
-acp	599	tcp		Aeolon Core Protocol
-acp	599	udp		Aeolon Core Protocol
-ipcserver	600	tcp		Sun IPC server
-ipcserver	600	udp		Sun IPC server
-syslog-conn	601	tcp		Reliable Syslog Service
-syslog-conn	601	udp		Reliable Syslog Service
-xmlrpc-beep	602	tcp		XML-RPC over BEEP
-xmlrpc-beep	602	udp		XML-RPC over BEEP
-idxp	603	tcp		IDXP
-idxp	603	udp		IDXP
-tunnel	604	tcp		TUNNEL
-tunnel	604	udp		TUNNEL
-soap-beep	605	tcp		SOAP over BEEP
-soap-beep	605	udp		SOAP over BEEP
-urm	606	tcp		Cray Unified Resource Manager
-urm	606	udp		Cray Unified Resource Manager
-nqs	607	tcp		Network Queuing system
-nqs	607	udp		
-sift-uft	608	tcp		Sender-Initiated/Unsolicited File Transfer
-sift-uft	608	udp		Sender-Initiated/Unsolicited File Transfer
-npmp-trap	609	tcp		
-npmp-trap	609	udp		
-npmp-local	610	tcp		
-npmp-local	610	udp		
-npmp-gui	611	tcp		
-npmp-gui	611	udp		
-hmmp-ind	612	tcp		HMMP Indication
-hmmp-ind	612	udp		HMMP Indication
-hmmp-op	613	tcp		HMMP Operation
-hmmp-op	613	udp		HMMP Operation
-sshell	614	tcp		SSLshell
-sshell	614	udp		SSLshell
-sco-inetmgr	615	tcp		Internet Configuration Manager
-sco-inetmgr	615	udp		Internet Configuration Manager
-sco-sysmgr	616	tcp		SCO System Administration Server
-sco-sysmgr	616	udp		SCO System Administration Server
-sco-dtmgr	617	tcp		SCO Desktop Administration Server
-sco-dtmgr	617	udp		SCO Desktop Administration Server
-dei-icda	618	tcp		DEI-ICDA
-dei-icda	618	udp		DEI-ICDA
-compaq-evm	619	tcp		Compaq EVM
-compaq-evm	619	udp		Compaq EVM
-sco-websrvrmgr	620	tcp		SCO WebServer Manager
-sco-websrvrmgr	620	udp		SCO WebServer Manager
-escp-ip	621	tcp		ESCP
-escp-ip	621	udp		ESCP
-collaborator	622	tcp		Collaborator
-collaborator	622	udp		Collaborator
-oob-ws-http	623	tcp		DMTF out-of-band web services management protocol
-asf-rmcp	623	udp		ASF Remote Management and Control Protocol
-cryptoadmin	624	tcp		Crypto Admin
-cryptoadmin	624	udp		Crypto Admin
-dec-dlm	625	tcp		DEC DLM
-dec-dlm	625	udp		DEC DLM
-asia	626	tcp		ASIA
-asia	626	udp		ASIA
-passgo-tivoli	627	tcp		PassGo Tivoli
-passgo-tivoli	627	udp		PassGo Tivoli
-qmqp	628	tcp		QMQP
-qmqp	628	udp		QMQP
-3com-amp3	629	tcp		3Com AMP3
-3com-amp3	629	udp		3Com AMP3
-rda	630	tcp		RDA
-rda	630	udp		RDA
-ipp	631	tcp		IPP (Internet Printing Protocol)
-ipp	631	udp		IPP (Internet Printing Protocol)
-bmpp	632	tcp		
-bmpp	632	udp		
-servstat	633	tcp		Service Status update (Sterling Software)
-servstat	633	udp		Service Status update (Sterling Software)
-ginad	634	tcp		
-ginad	634	udp		
-rlzdbase	635	tcp		RLZ DBase
-rlzdbase	635	udp		RLZ DBase
-ldaps	636	tcp		ldap protocol over TLS/SSL (was sldap)
-ldaps	636	udp		ldap protocol over TLS/SSL (was sldap)
-lanserver	637	tcp		
-lanserver	637	udp		
-mcns-sec	638	tcp		
-mcns-sec	638	udp		
-msdp	639	tcp		MSDP
-msdp	639	udp		MSDP
-entrust-sps	640	tcp		
-entrust-sps	640	udp		
-repcmd	641	tcp		
-repcmd	641	udp		
-esro-emsdp	642	tcp		ESRO-EMSDP V1.3
-esro-emsdp	642	udp		ESRO-EMSDP V1.3
-sanity	643	tcp		SANity
-sanity	643	udp		SANity
-dwr	644	tcp		
-dwr	644	udp		
-pssc	645	tcp		PSSC
-pssc	645	udp		PSSC
-ldp	646	tcp		LDP
-ldp	646	udp		LDP
-dhcp-failover	647	tcp		DHCP Failover
-dhcp-failover	647	udp		DHCP Failover
-rrp	648	tcp		Registry Registrar Protocol (RRP)
-rrp	648	udp		Registry Registrar Protocol (RRP)
-cadview-3d	649	tcp		Cadview-3d - streaming 3d models over the internet
-cadview-3d	649	udp		Cadview-3d - streaming 3d models over the internet
-obex	650	tcp		OBEX
-obex	650	udp		OBEX
-ieee-mms	651	tcp		IEEE MMS
-ieee-mms	651	udp		IEEE MMS
-hello-port	652	tcp		HELLO_PORT
-hello-port	652	udp		HELLO_PORT
-repscmd	653	tcp		RepCmd
-repscmd	653	udp		RepCmd
-aodv	654	tcp		AODV
-aodv	654	udp		AODV
-tinc	655	tcp		TINC
-tinc	655	udp		TINC
-spmp	656	tcp		SPMP
-spmp	656	udp		SPMP
-rmc	657	tcp		RMC
-rmc	657	udp		RMC
-tenfold	658	tcp		TenFold
-tenfold	658	udp		TenFold
-mac-srvr-admin	660	tcp		MacOS Server Admin
-mac-srvr-admin	660	udp		MacOS Server Admin
-hap	661	tcp		HAP
-hap	661	udp		HAP
-pftp	662	tcp		PFTP
-pftp	662	udp		PFTP
-purenoise	663	tcp		PureNoise
-purenoise	663	udp		PureNoise
-oob-ws-https	664	tcp		DMTF out-of-band secure web services management protocol
-asf-secure-rmcp	664	udp		ASF Secure Remote Management and Control Protocol
-sun-dr	665	tcp		Sun DR
-sun-dr	665	udp		Sun DR
-mdqs	666	tcp		
-mdqs	666	udp		
-disclose	667	tcp		campaign contribution disclosures - SDR Technologies
-disclose	667	udp		campaign contribution disclosures - SDR Technologies
-mecomm	668	tcp		MeComm
-mecomm	668	udp		MeComm
-meregister	669	tcp		MeRegister
-meregister	669	udp		MeRegister
-vacdsm-sws	670	tcp		VACDSM-SWS
-vacdsm-sws	670	udp		VACDSM-SWS
-vacdsm-app	671	tcp		VACDSM-APP
-vacdsm-app	671	udp		VACDSM-APP
-vpps-qua	672	tcp		VPPS-QUA
-vpps-qua	672	udp		VPPS-QUA
-cimplex	673	tcp		CIMPLEX
-cimplex	673	udp		CIMPLEX
-acap	674	tcp		ACAP
-acap	674	udp		ACAP
-dctp	675	tcp		DCTP
-dctp	675	udp		DCTP
-vpps-via	676	tcp		VPPS Via
-vpps-via	676	udp		VPPS Via
-vpp	677	tcp		Virtual Presence Protocol
-vpp	677	udp		Virtual Presence Protocol
-ggf-ncp	678	tcp		GNU Generation Foundation NCP
-ggf-ncp	678	udp		GNU Generation Foundation NCP
-mrm	679	tcp		MRM
-mrm	679	udp		MRM
-entrust-aaas	680	tcp		
-entrust-aaas	680	udp		
-entrust-aams	681	tcp		
-entrust-aams	681	udp		
-xfr	682	tcp		XFR
-xfr	682	udp		XFR
-corba-iiop	683	tcp		CORBA IIOP
-corba-iiop	683	udp		CORBA IIOP
-corba-iiop-ssl	684	tcp		CORBA IIOP SSL
-corba-iiop-ssl	684	udp		CORBA IIOP SSL
-mdc-portmapper	685	tcp		MDC Port Mapper
-mdc-portmapper	685	udp		MDC Port Mapper
-hcp-wismar	686	tcp		Hardware Control Protocol Wismar
-hcp-wismar	686	udp		Hardware Control Protocol Wismar
-asipregistry	687	tcp		
-asipregistry	687	udp		
-realm-rusd	688	tcp		ApplianceWare managment protocol
-realm-rusd	688	udp		ApplianceWare managment protocol
-nmap	689	tcp		NMAP
-nmap	689	udp		NMAP
-vatp	690	tcp		Velneo Application Transfer Protocol
-vatp	690	udp		Velneo Application Transfer Protocol
-msexch-routing	691	tcp		MS Exchange Routing
-msexch-routing	691	udp		MS Exchange Routing
-hyperwave-isp	692	tcp		Hyperwave-ISP
-hyperwave-isp	692	udp		Hyperwave-ISP
-connendp	693	tcp		almanid Connection Endpoint
-connendp	693	udp		almanid Connection Endpoint
-ha-cluster	694	tcp		
-ha-cluster	694	udp		
-ieee-mms-ssl	695	tcp		IEEE-MMS-SSL
-ieee-mms-ssl	695	udp		IEEE-MMS-SSL
-rushd	696	tcp		RUSHD
-rushd	696	udp		RUSHD
-uuidgen	697	tcp		UUIDGEN
-uuidgen	697	udp		UUIDGEN
-olsr	698	tcp		OLSR
-olsr	698	udp		OLSR
-accessnetwork	699	tcp		Access Network
-accessnetwork	699	udp		Access Network
-epp	700	tcp		Extensible Provisioning Protocol
-epp	700	udp		Extensible Provisioning Protocol
-lmp	701	tcp		Link Management Protocol (LMP)
-lmp	701	udp		Link Management Protocol (LMP)
-iris-beep	702	tcp		IRIS over BEEP
-iris-beep	702	udp		IRIS over BEEP
-elcsd	704	tcp		errlog copy/server daemon
-elcsd	704	udp		errlog copy/server daemon
-agentx	705	tcp		AgentX
-agentx	705	udp		AgentX
-silc	706	tcp		SILC
-silc	706	udp		SILC
-borland-dsj	707	tcp		Borland DSJ
-borland-dsj	707	udp		Borland DSJ
-entrust-kmsh	709	tcp		Entrust Key Management Service Handler
-entrust-kmsh	709	udp		Entrust Key Management Service Handler
-entrust-ash	710	tcp		Entrust Administration Service Handler
-entrust-ash	710	udp		Entrust Administration Service Handler
-cisco-tdp	711	tcp		Cisco TDP
-cisco-tdp	711	udp		Cisco TDP
-tbrpf	712	tcp		TBRPF
-tbrpf	712	udp		TBRPF
-iris-xpc	713	tcp		IRIS over XPC
-iris-xpc	713	udp		IRIS over XPC
-iris-xpcs	714	tcp		IRIS over XPCS
-iris-xpcs	714	udp		IRIS over XPCS
-iris-lwz	715	tcp		IRIS-LWZ
-iris-lwz	715	udp		IRIS-LWZ
-pana	716	udp		PANA Messages
-netviewdm1	729	tcp		IBM NetView DM/6000 Server/Client
-netviewdm1	729	udp		IBM NetView DM/6000 Server/Client
-netviewdm2	730	tcp		IBM NetView DM/6000 send/tcp
-netviewdm2	730	udp		IBM NetView DM/6000 send/tcp
-netviewdm3	731	tcp		IBM NetView DM/6000 receive/tcp
-netviewdm3	731	udp		IBM NetView DM/6000 receive/tcp
-netgw	741	tcp		netGW
-netgw	741	udp		netGW
-netrcs	742	tcp		Network based Rev. Cont. Sys.
-netrcs	742	udp		Network based Rev. Cont. Sys.
-flexlm	744	tcp		Flexible License Manager
-flexlm	744	udp		Flexible License Manager
-fujitsu-dev	747	tcp		Fujitsu Device Control
-fujitsu-dev	747	udp		Fujitsu Device Control
-ris-cm	748	tcp		Russell Info Sci Calendar Manager
-ris-cm	748	udp		Russell Info Sci Calendar Manager
-kerberos-adm	749	tcp		kerberos administration
-kerberos-adm	749	udp		kerberos administration
-rfile	750	tcp	kerberos4,kerberos-iv,kdc	
-loadav	750	udp	kerberos4,kerberos-iv,kdc	Kerberos (server)
-pump	751	tcp	kerberos-master	
-pump	751	udp	kerberos-master,kerberos_master	Kerberos authentication
-qrh	752	tcp		
-qrh	752	udp	passwd-server,passwd_server	Kerberos passwd server
-rrh	753	tcp		
-rrh	753	udp		
-tell	754	tcp	krb-prop,krb_prop,krb5_prop,hprop	send
-tell	754	udp		send
-nlogin	758	tcp		
-nlogin	758	udp		
-con	759	tcp		
-con	759	udp		
-ns	760	tcp		
-ns	760	udp		
-rxe	761	tcp		
-rxe	761	udp		
-quotad	762	tcp		
-quotad	762	udp		
-cycleserv	763	tcp		
-cycleserv	763	udp		
-omserv	764	tcp		
-omserv	764	udp		
-webster	765	tcp		
-webster	765	udp		
-phonebook	767	tcp		phone
-phonebook	767	udp		phone
-vid	769	tcp		
-vid	769	udp		
-cadlock	770	tcp		
-cadlock	770	udp		
-rtip	771	tcp		
-rtip	771	udp		
-cycleserv2	772	tcp		
-cycleserv2	772	udp		
-submit	773	tcp		
-notify	773	udp		
-rpasswd	774	tcp		
-acmaint-dbd	774	udp		
-entomb	775	tcp	moira-db,moira_db	Moira database
-acmaint-transd	775	udp		
-wpages	776	tcp		
-wpages	776	udp		
-multiling-http	777	tcp	moira-update,moira_update	Multiling HTTP
-multiling-http	777	udp		Multiling HTTP
-moira-ureg	779	udp	moira_ureg	Moira user registration
-wpgs	780	tcp		
-wpgs	780	udp		
-spamd	783	tcp		spamassassin daemon
-mdbs-daemon	800	tcp		
-mdbs-daemon	800	udp		
-device	801	tcp		
-device	801	udp		
-mbap-s	802	tcp		Modbus Application Protocol Secure
-mbap-s	802	udp		Modbus Application Protocol Secure
-fcp-udp	810	tcp		FCP
-fcp-udp	810	udp		FCP
-itm-mcell-s	828	tcp		
-itm-mcell-s	828	udp		
-pkix-3-ca-ra	829	tcp		PKIX-3 CA/RA
-pkix-3-ca-ra	829	udp		PKIX-3 CA/RA
-netconf-ssh	830	tcp		NETCONF over SSH
-netconf-ssh	830	udp		NETCONF over SSH
-netconf-beep	831	tcp		NETCONF over BEEP
-netconf-beep	831	udp		NETCONF over BEEP
-netconfsoaphttp	832	tcp		NETCONF for SOAP over HTTPS
-netconfsoaphttp	832	udp		NETCONF for SOAP over HTTPS
-netconfsoapbeep	833	tcp		NETCONF for SOAP over BEEP
-netconfsoapbeep	833	udp		NETCONF for SOAP over BEEP
-dhcp-failover2	847	tcp		dhcp-failover 2
-dhcp-failover2	847	udp		dhcp-failover 2
-gdoi	848	tcp		GDOI
-gdoi	848	udp		GDOI
-domain-s	853	tcp		DNS query-response protocol run over TLS
-domain-s	853	udp		DNS query-response protocol run over TLS
-dlep	854	tcp		Dynamic Link Exchange Protocol (DLEP)
-dlep	854	udp		Dynamic Link Exchange Protocol (DLEP)
-iscsi	860	tcp		iSCSI
-iscsi	860	udp		iSCSI
-owamp-control	861	tcp		OWAMP-Control
-owamp-test	861	udp		OWAMP-Test
-twamp-control	862	tcp		TWAMP-Control
-twamp-test	862	udp		TWAMP-Test Receiver Port
-supfilesrv	871	tcp		Software Upgrade Protocol server
-rsync	873	tcp		
-rsync	873	udp		
-iclcnet-locate	886	tcp		ICL coNETion locate server
-iclcnet-locate	886	udp		ICL coNETion locate server
-iclcnet-svinfo	887	tcp		ICL coNETion server info
-iclcnet-svinfo	887	udp		ICL coNETion server info
-accessbuilder	888	tcp		AccessBuilder
-accessbuilder	888	udp		AccessBuilder
-omginitialrefs	900	tcp		OMG Initial Refs
-omginitialrefs	900	udp		OMG Initial Refs
-smpnameres	901	tcp		SMPNAMERES
-smpnameres	901	udp		SMPNAMERES
-ideafarm-door	902	tcp		self documenting Telnet Door
-ideafarm-door	902	udp		self documenting Telnet Door
-ideafarm-panic	903	tcp		self documenting Telnet Panic Door
-ideafarm-panic	903	udp		self documenting Telnet Panic Door
-kink	910	tcp		Kerberized Internet Negotiation of Keys (KINK)
-kink	910	udp		Kerberized Internet Negotiation of Keys (KINK)
-xact-backup	911	tcp		
-xact-backup	911	udp		
-apex-mesh	912	tcp		APEX relay-relay service
-apex-mesh	912	udp		APEX relay-relay service
-apex-edge	913	tcp		APEX endpoint-relay service
-apex-edge	913	udp		APEX endpoint-relay service
-rift-lies	914	udp		Routing in Fat Trees Link Information Element
-rift-ties	915	udp		Routing in Fat Trees Topology Information Element
-rndc	953	tcp		BIND9 remote name daemon controller
-ftps-data	989	tcp		ftp protocol, data, over TLS/SSL
-ftps-data	989	udp		ftp protocol, data, over TLS/SSL
-ftps	990	tcp		ftp protocol, control, over TLS/SSL
-ftps	990	udp		ftp protocol, control, over TLS/SSL
-nas	991	tcp		Netnews Administration System
-nas	991	udp		Netnews Administration System
-telnets	992	tcp		telnet protocol over TLS/SSL
-telnets	992	udp		telnet protocol over TLS/SSL
-imaps	993	tcp		IMAP over TLS protocol
-pop3s	995	tcp		POP3 over TLS protocol
-pop3s	995	udp		POP3 over TLS protocol
-vsinet	996	tcp		
-vsinet	996	udp		
-maitrd	997	tcp		
-maitrd	997	udp		
-busboy	998	tcp		
-puparp	998	udp		
-garcon	999	tcp		
-applix	999	udp		Applix ac
-cadlock2	1000	tcp		
-cadlock2	1000	udp		
-webpush	1001	tcp		HTTP Web Push
-surf	1010	tcp		
-surf	1010	udp		
-exp1	1021	tcp		RFC3692-style Experiment 1
-exp1	1021	udp		RFC3692-style Experiment 1
-exp2	1022	tcp		RFC3692-style Experiment 2
-exp2	1022	udp		RFC3692-style Experiment 2
-socks	1080	tcp		Socks
-proofd	1093	tcp		PROOFD
-rootd	1094	tcp		ROOTD
-rmiregistry	1099	tcp		RMI Registry
-kwdb-commn	1127	tcp	supfiledbg	KWDB Remote Communication
-sgi-storman	1178	tcp	skkserv	SGI Storage Manager
-openvpn	1194	tcp		OpenVPN
-openvpn	1194	udp		OpenVPN
-eoss	1210	udp	predict	EOSS
-bvcontrol	1236	tcp	rmtcfg	Gracilis Packeten remote config server
-bmc-patroldb	1313	tcp	xtel	BMC_PATROLDB
-pdps	1314	tcp	xtelw	Photoscript Distributed Printing System
-lotusnote	1352	tcp	lotusnotes	Lotus Note
-ms-sql-s	1433	tcp		Microsoft-SQL-Server
-ms-sql-m	1434	udp		Microsoft-SQL-Monitor
-ingreslock	1524	tcp		ingres
-sightline	1645	tcp	datametrics,old-radius	SightLine
-sightline	1645	udp	datametrics,old-radius	SightLine
-sa-msg-port	1646	tcp	old-radacct	
-sa-msg-port	1646	udp	old-radacct	
-kermit	1649	tcp		
-groupwise	1677	tcp		
-l2f	1701	udp	l2tp	
-radius	1812	tcp		RADIUS
-radius	1812	udp		RADIUS
-radius-acct	1813	tcp	radacct	RADIUS Accounting
-radius-acct	1813	udp	radacct	RADIUS Accounting
-cisco-sccp	2000	tcp		Cisco SCCP
-nfs	2049	tcp		Network File System - Sun Microsystems
-nfs	2049	udp		Network File System - Sun Microsystems
-gnunet	2086	tcp		GNUnet
-gnunet	2086	udp		GNUnet
-rtcm-sc104	2101	tcp		RTCM SC-104 IANA 1/29/99
-rtcm-sc104	2101	udp		
-zephyr-srv	2102	udp		Zephyr server
-zephyr-clt	2103	udp		Zephyr serv-hm connection
-zephyr-hm	2104	udp		Zephyr hostmanager
-gsigatekeeper	2119	tcp		GSIGATEKEEPER
-scientia-ssdb	2121	tcp	iprop	SCIENTIA-SSDB
-gris	2135	tcp		Grid Resource Information Server
-cvspserver	2401	tcp		CVS client/server operations
-venus	2430	tcp		codacon port
-venus	2430	udp		Venus callback/wbc interface
-venus-se	2431	tcp		tcp side effects
-venus-se	2431	udp		udp sftp side effect
-codasrv	2432	tcp		not used
-codasrv	2432	udp		server port
-codasrv-se	2433	tcp		tcp side effects
-codasrv-se	2433	udp		udp sftp side effect
-mon	2583	tcp		MON
-mon	2583	udp		MON
-hpstgmgr	2600	tcp	zebrasrv	HPSTGMGR
-discp-client	2601	tcp	zebra	zebra vty
-discp-server	2602	tcp	ripd	ripd vty (zebra)
-servicemeter	2603	tcp	ripngd	Service Meter
-nsc-ccs	2604	tcp	ospfd	NSC CCS
-nsc-posa	2605	tcp	bgpd	NSC POSA
-netmon	2606	tcp	ospf6d	Dell Netmon
-connection	2607	tcp	ospfapi	Dell Connection
-wag-service	2608	tcp	isisd	Wag Service
-dict	2628	tcp		DICT
-f5-globalsite	2792	tcp		
-gsiftp	2811	tcp		GSI FTP
-gpsd	2947	tcp		GPS Daemon request/response protocol
-gds-db	3050	tcp	gds_db	gds_db
-icpv2	3130	udp	icp	ICPv2
-isns	3205	tcp		iSNS Server Port
-isns	3205	udp		iSNS Server Port
-iscsi-target	3260	tcp		iSCSI port
-mysql	3306	tcp		MySQL
-ms-wbt-server	3389	tcp		MS WBT Server
-nut	3493	tcp		Network UPS Tools
-nut	3493	udp		Network UPS Tools
-distcc	3632	tcp		distributed compiler
-daap	3689	tcp		Digital Audio Access Protocol (iTunes)
-svn	3690	tcp	subversion	Subversion
-suucp	4031	tcp		UUCP over SSL
-sysrqd	4094	tcp		sysrq daemon
-sieve	4190	tcp		ManageSieve Protocol
-f5-iquery	4353	tcp		F5 iQuery
-epmd	4369	tcp		Erlang Port Mapper Daemon
-remctl	4373	tcp		Remote Authenticated Command Service
-ntske	4460	tcp		Network Time Security Key Establishment
-ipsec-nat-t	4500	udp		IPsec NAT-Traversal
-fax	4557	tcp		FAX transmission service (old)
-hylafax	4559	tcp		HylaFAX
-iax	4569	udp		Inter-Asterisk eXchange
-mtn	4691	tcp		monotone Netsync Protocol
-radmin-port	4899	tcp		RAdmin Port
-munin	4949	tcp	lrrd	Munin Graphing Framework
-sip	5060	tcp		SIP
-sip	5060	udp		SIP
-sips	5061	tcp	sip-tls	SIP-TLS
-sips	5061	udp	sip-tls	SIP-TLS
-xmpp-client	5222	tcp	jabber-client	XMPP Client Connection
-xmpp-server	5269	tcp	jabber-server	XMPP Server Connection
-cfengine	5308	tcp		CFengine
-mdns	5353	udp		Multicast DNS
-postgresql	5432	tcp	postgres	PostgreSQL Database
-personal-agent	5555	udp	rplay	Personal Agent
-freeciv	5556	tcp	rptp	Freeciv gameplay
-nrpe	5666	tcp		Nagios Remote Plugin Executor
-nsca	5667	tcp		Nagios Agent - NSCA
-amqps	5671	tcp		amqp protocol over TLS/SSL
-amqp	5672	tcp		AMQP
-auriga-router	5680	tcp	canna	Auriga Router Service
-x11	6000	tcp	x11-0	X Window System
-x11-1	6001	tcp		X Window System
-x11-2	6002	tcp		X Window System
-x11-3	6003	tcp		X Window System
-x11-4	6004	tcp		X Window System
-x11-5	6005	tcp		X Window System
-x11-6	6006	tcp		X Window System
-x11-7	6007	tcp		X Window System
-gnutella-svc	6346	tcp		gnutella
-gnutella-svc	6346	udp		
-gnutella-rtr	6347	tcp		gnutella
-gnutella-rtr	6347	udp		
-redis	6379	tcp		An advanced key-value cache and store
-sge-qmaster	6444	tcp	sge_qmaster	Grid Engine Qmaster Service
-sge-execd	6445	tcp	sge_execd	Grid Engine Execution Service
-mysql-proxy	6446	tcp		MySQL Proxy
-syslog-tls	6514	tcp		Syslog over TLS
-sane-port	6566	tcp	sane,saned	SANE Control Port
-ircd	6667	tcp		IRCU
-babel	6696	udp		Babel Routing Protocol
-ircs-u	6697	tcp		Internet Relay Chat via TLS/SSL
-bittorrent	6881	tcp		BitTorrent (conventional port, not IANA-assigned)
-bittorrent	6881	udp		BitTorrent (conventional port, not IANA-assigned)
-afs3-fileserver	7000	tcp	bbs	file server itself
-afs3-fileserver	7000	udp		file server itself
-afs3-callback	7001	udp		callbacks to cache managers
-afs3-prserver	7002	udp		users & groups database
-afs3-vlserver	7003	udp		volume location database
-afs3-kaserver	7004	udp		AFS/Kerberos authentication service
-afs3-volser	7005	udp		volume managment server
-afs3-bos	7007	udp		basic overseer process
-afs3-update	7008	udp		server-to-server updater
-afs3-rmtsys	7009	udp		remote cache manager service
-font-service	7100	tcp	xfs	X Font Service
-intu-ec-client	8021	tcp	zope-ftp	Intuit Entitlement Client
-http-alt	8080	tcp	webcache	HTTP Alternate (see port 80)
-http-alt	8080	udp		HTTP Alternate (see port 80)
-sunproxyadmin	8081	tcp	tproxy	Sun Proxy Admin Service
-radan-http	8088	tcp	omniorb	Radan HTTP
-puppet	8140	tcp		The Puppet master service
-http-wmap	8990	tcp	clc-build-daemon	webmail HTTP service
-xinetd	9098	tcp		
-bacula-dir	9101	tcp		Bacula Director
-bacula-fd	9102	tcp		Bacula File Daemon
-bacula-sd	9103	tcp		Bacula Storage Daemon
-git	9418	tcp		git pack transfer service
-xmms2	9667	tcp		Cross-platform Music Multiplexing System
-zope	9673	tcp		zope server
-ndmp	10000	tcp	webmin	Network Data Management Protocol
-zabbix-agent	10050	tcp		Zabbix Agent
-zabbix-trapper	10051	tcp		Zabbix Trapper
-amanda	10080	tcp		Amanda
-famdc	10081	tcp	kamanda	FAM Archive Server
-amandaidx	10082	tcp		amanda backup services
-amidxtape	10083	tcp		amanda backup services
-nbd	10809	tcp		Network Block Device
-dicom	11112	tcp		DICOM
-hkp	11371	tcp		OpenPGP HTTP Keyserver
-sgi-cmsd	17001	udp		Cluster membership services daemon
-sgi-crsd	17002	udp		
-sgi-gcd	17003	udp		SGI Group membership daemon
-sgi-cad	17004	tcp		Cluster Admin daemon
-db-lsp	17500	tcp		Dropbox LanSync Protocol
-dcap	22125	tcp		dCache Access Protocol
-gsidcap	22128	tcp		GSI dCache Access Protocol
-wnn6	22273	tcp		wnn6
-binkp	24554	tcp		BINKP
-asp	27374	tcp		Address Search Protocol
-asp	27374	udp		
-csync2	30865	tcp		cluster synchronization tool
-"""#
+    tcpmux	1	tcp		TCP Port Service Multiplexer
+    tcpmux	1	udp		TCP Port Service Multiplexer
+    compressnet	2	tcp		Management Utility
+    compressnet	2	udp		Management Utility
+    rje	5	tcp		Remote Job Entry
+    rje	5	udp		Remote Job Entry
+    echo	7	tcp		Echo
+    echo	7	udp		Echo
+    discard	9	tcp	sink,null	Discard
+    discard	9	udp	sink,null	Discard
+    systat	11	tcp	users	Active Users
+    systat	11	udp		Active Users
+    daytime	13	tcp		Daytime
+    daytime	13	udp		Daytime
+    netstat	15	tcp		
+    qotd	17	tcp	quote	Quote of the Day
+    qotd	17	udp		Quote of the Day
+    msp	18	tcp		Message Send Protocol (historic)
+    msp	18	udp		Message Send Protocol (historic)
+    chargen	19	tcp	ttytst,source	Character Generator
+    chargen	19	udp	ttytst,source	Character Generator
+    ftp-data	20	tcp		File Transfer [Default Data]
+    ftp-data	20	udp		File Transfer [Default Data]
+    ftp	21	tcp		File Transfer Protocol [Control]
+    ftp	21	udp	fsp,fspd	File Transfer Protocol [Control]
+    ssh	22	tcp		The Secure Shell (SSH) Protocol
+    ssh	22	udp		The Secure Shell (SSH) Protocol
+    telnet	23	tcp		Telnet
+    telnet	23	udp		Telnet
+    smtp	25	tcp	mail	Simple Mail Transfer
+    smtp	25	udp		Simple Mail Transfer
+    nsw-fe	27	tcp		NSW User System FE
+    nsw-fe	27	udp		NSW User System FE
+    msg-icp	29	tcp		MSG ICP
+    msg-icp	29	udp		MSG ICP
+    msg-auth	31	tcp		MSG Authentication
+    msg-auth	31	udp		MSG Authentication
+    dsp	33	tcp		Display Support Protocol
+    dsp	33	udp		Display Support Protocol
+    time	37	tcp	timserver	Time
+    time	37	udp	timserver	Time
+    rap	38	tcp		Route Access Protocol
+    rap	38	udp		Route Access Protocol
+    rlp	39	tcp		Resource Location Protocol
+    rlp	39	udp		Resource Location Protocol
+    graphics	41	tcp		Graphics
+    graphics	41	udp		Graphics
+    name	42	tcp		Host Name Server
+    name	42	udp		Host Name Server
+    nicname	43	tcp	whois	Who Is
+    nicname	43	udp		Who Is
+    mpm-flags	44	tcp		MPM FLAGS Protocol
+    mpm-flags	44	udp		MPM FLAGS Protocol
+    mpm	45	tcp		Message Processing Module [recv]
+    mpm	45	udp		Message Processing Module [recv]
+    mpm-snd	46	tcp		MPM [default send]
+    mpm-snd	46	udp		MPM [default send]
+    auditd	48	tcp		Digital Audit Daemon
+    auditd	48	udp		Digital Audit Daemon
+    tacacs	49	tcp		Login Host Protocol (TACACS)
+    tacacs	49	udp		Login Host Protocol (TACACS)
+    re-mail-ck	50	tcp		Remote Mail Checking Protocol
+    re-mail-ck	50	udp		Remote Mail Checking Protocol
+    xns-time	52	tcp		XNS Time Protocol
+    xns-time	52	udp		XNS Time Protocol
+    domain	53	tcp		Domain Name Server
+    domain	53	udp		Domain Name Server
+    xns-ch	54	tcp		XNS Clearinghouse
+    xns-ch	54	udp		XNS Clearinghouse
+    isi-gl	55	tcp		ISI Graphics Language
+    isi-gl	55	udp		ISI Graphics Language
+    xns-auth	56	tcp		XNS Authentication
+    xns-auth	56	udp		XNS Authentication
+    xns-mail	58	tcp		XNS Mail
+    xns-mail	58	udp		XNS Mail
+    acas	62	tcp		ACA Services
+    acas	62	udp		ACA Services
+    whoispp	63	tcp		whois++
+    whoispp	63	udp		whois++
+    covia	64	tcp		Communications Integrator (CI)
+    covia	64	udp		Communications Integrator (CI)
+    tacacs-ds	65	tcp		TACACS-Database Service
+    tacacs-ds	65	udp		TACACS-Database Service
+    sql-net	66	tcp		Oracle SQL*NET
+    sql-net	66	udp		Oracle SQL*NET
+    bootps	67	tcp		Bootstrap Protocol Server
+    bootps	67	udp		Bootstrap Protocol Server
+    bootpc	68	tcp		Bootstrap Protocol Client
+    bootpc	68	udp		Bootstrap Protocol Client
+    tftp	69	tcp		Trivial File Transfer
+    tftp	69	udp		Trivial File Transfer
+    gopher	70	tcp		Gopher
+    gopher	70	udp		Gopher
+    netrjs-1	71	tcp		Remote Job Service
+    netrjs-1	71	udp		Remote Job Service
+    netrjs-2	72	tcp		Remote Job Service
+    netrjs-2	72	udp		Remote Job Service
+    netrjs-3	73	tcp		Remote Job Service
+    netrjs-3	73	udp		Remote Job Service
+    netrjs-4	74	tcp		Remote Job Service
+    netrjs-4	74	udp		Remote Job Service
+    deos	76	tcp		Distributed External Object Store
+    deos	76	udp		Distributed External Object Store
+    vettcp	78	tcp		
+    vettcp	78	udp		
+    finger	79	tcp		Finger
+    finger	79	udp		Finger
+    http	80	tcp	www	World Wide Web HTTP
+    http	80	udp		World Wide Web HTTP
+    xfer	82	tcp		XFER Utility
+    xfer	82	udp		XFER Utility
+    mit-ml-dev	83	tcp		MIT ML Device
+    mit-ml-dev	83	udp		MIT ML Device
+    ctf	84	tcp		Common Trace Facility
+    ctf	84	udp		Common Trace Facility
+    mfcobol	86	tcp		Micro Focus Cobol
+    mfcobol	86	udp		Micro Focus Cobol
+    kerberos	88	tcp	kerberos5,krb5,kerberos-sec	Kerberos
+    kerberos	88	udp	kerberos5,krb5,kerberos-sec	Kerberos
+    su-mit-tg	89	tcp		SU/MIT Telnet Gateway
+    su-mit-tg	89	udp		SU/MIT Telnet Gateway
+    dnsix	90	tcp		DNSIX Securit Attribute Token Map
+    dnsix	90	udp		DNSIX Securit Attribute Token Map
+    mit-dov	91	tcp		MIT Dover Spooler
+    mit-dov	91	udp		MIT Dover Spooler
+    npp	92	tcp		Network Printing Protocol
+    npp	92	udp		Network Printing Protocol
+    dcp	93	tcp		Device Control Protocol
+    dcp	93	udp		Device Control Protocol
+    objcall	94	tcp		Tivoli Object Dispatcher
+    objcall	94	udp		Tivoli Object Dispatcher
+    supdup	95	tcp		SUPDUP
+    supdup	95	udp		SUPDUP
+    dixie	96	tcp		DIXIE Protocol Specification
+    dixie	96	udp		DIXIE Protocol Specification
+    swift-rvf	97	tcp		Swift Remote Virtural File Protocol
+    swift-rvf	97	udp		Swift Remote Virtural File Protocol
+    tacnews	98	tcp		TAC News
+    tacnews	98	udp		TAC News
+    metagram	99	tcp		Metagram Relay
+    metagram	99	udp		Metagram Relay
+    hostname	101	tcp		NIC Host Name Server
+    hostname	101	udp		NIC Host Name Server
+    iso-tsap	102	tcp	tsap	ISO-TSAP Class 0
+    iso-tsap	102	udp		ISO-TSAP Class 0
+    gppitnp	103	tcp		Genesis Point-to-Point Trans Net
+    gppitnp	103	udp		Genesis Point-to-Point Trans Net
+    acr-nema	104	tcp		ACR-NEMA Digital Imag. & Comm. 300
+    acr-nema	104	udp		ACR-NEMA Digital Imag. & Comm. 300
+    cso	105	tcp		CCSO name server protocol
+    cso	105	udp		CCSO name server protocol
+    3com-tsmux	106	tcp	poppassd	3COM-TSMUX
+    3com-tsmux	106	udp		3COM-TSMUX
+    rtelnet	107	tcp		Remote Telnet Service
+    rtelnet	107	udp		Remote Telnet Service
+    snagas	108	tcp		SNA Gateway Access Server
+    snagas	108	udp		SNA Gateway Access Server
+    pop2	109	tcp		Post Office Protocol - Version 2
+    pop2	109	udp		Post Office Protocol - Version 2
+    pop3	110	tcp	pop-3	Post Office Protocol - Version 3
+    pop3	110	udp		Post Office Protocol - Version 3
+    sunrpc	111	tcp	portmapper	SUN Remote Procedure Call
+    sunrpc	111	udp	portmapper	SUN Remote Procedure Call
+    mcidas	112	tcp		McIDAS Data Transmission Protocol
+    mcidas	112	udp		McIDAS Data Transmission Protocol
+    ident	113	tcp	auth,authentication,tap	
+    auth	113	udp		Authentication Service
+    sftp	115	tcp		Simple File Transfer Protocol
+    sftp	115	udp		Simple File Transfer Protocol
+    ansanotify	116	tcp		ANSA REX Notify
+    ansanotify	116	udp		ANSA REX Notify
+    uucp-path	117	tcp		UUCP Path Service
+    uucp-path	117	udp		UUCP Path Service
+    sqlserv	118	tcp		SQL Services
+    sqlserv	118	udp		SQL Services
+    nntp	119	tcp	readnews,untp	Network News Transfer Protocol
+    nntp	119	udp		Network News Transfer Protocol
+    cfdptkt	120	tcp		CFDPTKT
+    cfdptkt	120	udp		CFDPTKT
+    erpc	121	tcp		Encore Expedited Remote Pro.Call
+    erpc	121	udp		Encore Expedited Remote Pro.Call
+    smakynet	122	tcp		SMAKYNET
+    smakynet	122	udp		SMAKYNET
+    ntp	123	tcp		Network Time Protocol
+    ntp	123	udp		Network Time Protocol
+    ansatrader	124	tcp		ANSA REX Trader
+    ansatrader	124	udp		ANSA REX Trader
+    locus-map	125	tcp		Locus PC-Interface Net Map Ser
+    locus-map	125	udp		Locus PC-Interface Net Map Ser
+    nxedit	126	tcp		NXEdit
+    nxedit	126	udp		NXEdit
+    locus-con	127	tcp		Locus PC-Interface Conn Server
+    locus-con	127	udp		Locus PC-Interface Conn Server
+    gss-xlicen	128	tcp		GSS X License Verification
+    gss-xlicen	128	udp		GSS X License Verification
+    pwdgen	129	tcp		Password Generator Protocol
+    pwdgen	129	udp		Password Generator Protocol
+    cisco-fna	130	tcp		cisco FNATIVE
+    cisco-fna	130	udp		cisco FNATIVE
+    cisco-tna	131	tcp		cisco TNATIVE
+    cisco-tna	131	udp		cisco TNATIVE
+    cisco-sys	132	tcp		cisco SYSMAINT
+    cisco-sys	132	udp		cisco SYSMAINT
+    statsrv	133	tcp		Statistics Service
+    statsrv	133	udp		Statistics Service
+    ingres-net	134	tcp		INGRES-NET Service
+    ingres-net	134	udp		INGRES-NET Service
+    epmap	135	tcp	loc-srv	DCE endpoint resolution
+    epmap	135	udp		DCE endpoint resolution
+    profile	136	tcp		PROFILE Naming System
+    profile	136	udp		PROFILE Naming System
+    netbios-ns	137	tcp		NETBIOS Name Service
+    netbios-ns	137	udp		NETBIOS Name Service
+    netbios-dgm	138	tcp		NETBIOS Datagram Service
+    netbios-dgm	138	udp		NETBIOS Datagram Service
+    netbios-ssn	139	tcp		NETBIOS Session Service
+    netbios-ssn	139	udp		NETBIOS Session Service
+    emfis-data	140	tcp		EMFIS Data Service
+    emfis-data	140	udp		EMFIS Data Service
+    emfis-cntl	141	tcp		EMFIS Control Service
+    emfis-cntl	141	udp		EMFIS Control Service
+    bl-idm	142	tcp		Britton-Lee IDM
+    bl-idm	142	udp		Britton-Lee IDM
+    imap	143	tcp	imap2	Internet Message Access Protocol
+    uma	144	tcp		Universal Management Architecture
+    uma	144	udp		Universal Management Architecture
+    uaac	145	tcp		UAAC Protocol
+    uaac	145	udp		UAAC Protocol
+    iso-tp0	146	tcp		ISO-IP0
+    iso-tp0	146	udp		ISO-IP0
+    iso-ip	147	tcp		ISO-IP
+    iso-ip	147	udp		ISO-IP
+    jargon	148	tcp		Jargon
+    jargon	148	udp		Jargon
+    aed-512	149	tcp		AED 512 Emulation Service
+    aed-512	149	udp		AED 512 Emulation Service
+    hems	151	tcp		HEMS
+    hems	151	udp		HEMS
+    bftp	152	tcp		Background File Transfer Program
+    bftp	152	udp		Background File Transfer Program
+    sgmp	153	tcp		SGMP
+    sgmp	153	udp		SGMP
+    netsc-prod	154	tcp		NETSC
+    netsc-prod	154	udp		NETSC
+    netsc-dev	155	tcp		NETSC
+    netsc-dev	155	udp		NETSC
+    sqlsrv	156	tcp		SQL Service
+    sqlsrv	156	udp		SQL Service
+    knet-cmp	157	tcp		KNET/VM Command/Message Protocol
+    knet-cmp	157	udp		KNET/VM Command/Message Protocol
+    pcmail-srv	158	tcp		PCMail Server
+    pcmail-srv	158	udp		PCMail Server
+    nss-routing	159	tcp		NSS-Routing
+    nss-routing	159	udp		NSS-Routing
+    sgmp-traps	160	tcp		SGMP-TRAPS
+    sgmp-traps	160	udp		SGMP-TRAPS
+    snmp	161	tcp		SNMP
+    snmp	161	udp		SNMP
+    snmptrap	162	tcp	snmp-trap	SNMPTRAP
+    snmptrap	162	udp	snmp-trap	SNMPTRAP
+    cmip-man	163	tcp		CMIP/TCP Manager
+    cmip-man	163	udp		CMIP/TCP Manager
+    cmip-agent	164	tcp		CMIP/TCP Agent
+    cmip-agent	164	udp		CMIP/TCP Agent
+    xns-courier	165	tcp		Xerox
+    xns-courier	165	udp		Xerox
+    s-net	166	tcp		Sirius Systems
+    s-net	166	udp		Sirius Systems
+    namp	167	tcp		NAMP
+    namp	167	udp		NAMP
+    rsvd	168	tcp		RSVD
+    rsvd	168	udp		RSVD
+    send	169	tcp		SEND
+    send	169	udp		SEND
+    print-srv	170	tcp		Network PostScript
+    print-srv	170	udp		Network PostScript
+    multiplex	171	tcp		Network Innovations Multiplex
+    multiplex	171	udp		Network Innovations Multiplex
+    cl-1	172	tcp		Network Innovations CL/1
+    cl-1	172	udp		Network Innovations CL/1
+    xyplex-mux	173	tcp		Xyplex
+    xyplex-mux	173	udp		Xyplex
+    mailq	174	tcp		MAILQ
+    mailq	174	udp		MAILQ
+    vmnet	175	tcp		VMNET
+    vmnet	175	udp		VMNET
+    genrad-mux	176	tcp		GENRAD-MUX
+    genrad-mux	176	udp		GENRAD-MUX
+    xdmcp	177	tcp		X Display Manager Control Protocol
+    xdmcp	177	udp		X Display Manager Control Protocol
+    nextstep	178	tcp		NextStep Window Server
+    nextstep	178	udp		NextStep Window Server
+    bgp	179	tcp		Border Gateway Protocol
+    bgp	179	udp		Border Gateway Protocol
+    ris	180	tcp		Intergraph
+    ris	180	udp		Intergraph
+    unify	181	tcp		Unify
+    unify	181	udp		Unify
+    audit	182	tcp		Unisys Audit SITP
+    audit	182	udp		Unisys Audit SITP
+    ocbinder	183	tcp		OCBinder
+    ocbinder	183	udp		OCBinder
+    ocserver	184	tcp		OCServer
+    ocserver	184	udp		OCServer
+    remote-kis	185	tcp		Remote-KIS
+    remote-kis	185	udp		Remote-KIS
+    kis	186	tcp		KIS Protocol
+    kis	186	udp		KIS Protocol
+    aci	187	tcp		Application Communication Interface
+    aci	187	udp		Application Communication Interface
+    mumps	188	tcp		Plus Five's MUMPS
+    mumps	188	udp		Plus Five's MUMPS
+    qft	189	tcp		Queued File Transport
+    qft	189	udp		Queued File Transport
+    gacp	190	tcp		Gateway Access Control Protocol
+    gacp	190	udp		Gateway Access Control Protocol
+    prospero	191	tcp		Prospero Directory Service
+    prospero	191	udp		Prospero Directory Service
+    osu-nms	192	tcp		OSU Network Monitoring System
+    osu-nms	192	udp		OSU Network Monitoring System
+    srmp	193	tcp		Spider Remote Monitoring Protocol
+    srmp	193	udp		Spider Remote Monitoring Protocol
+    irc	194	tcp		Internet Relay Chat Protocol
+    irc	194	udp		Internet Relay Chat Protocol
+    dn6-nlm-aud	195	tcp		DNSIX Network Level Module Audit
+    dn6-nlm-aud	195	udp		DNSIX Network Level Module Audit
+    dn6-smm-red	196	tcp		DNSIX Session Mgt Module Audit Redir
+    dn6-smm-red	196	udp		DNSIX Session Mgt Module Audit Redir
+    dls	197	tcp		Directory Location Service
+    dls	197	udp		Directory Location Service
+    dls-mon	198	tcp		Directory Location Service Monitor
+    dls-mon	198	udp		Directory Location Service Monitor
+    smux	199	tcp		SMUX
+    smux	199	udp		SMUX
+    src	200	tcp		IBM System Resource Controller
+    src	200	udp		IBM System Resource Controller
+    at-rtmp	201	tcp		AppleTalk Routing Maintenance
+    at-rtmp	201	udp		AppleTalk Routing Maintenance
+    at-nbp	202	tcp		AppleTalk Name Binding
+    at-nbp	202	udp		AppleTalk Name Binding
+    at-3	203	tcp		AppleTalk Unused
+    at-3	203	udp		AppleTalk Unused
+    at-echo	204	tcp		AppleTalk Echo
+    at-echo	204	udp		AppleTalk Echo
+    at-5	205	tcp		AppleTalk Unused
+    at-5	205	udp		AppleTalk Unused
+    at-zis	206	tcp		AppleTalk Zone Information
+    at-zis	206	udp		AppleTalk Zone Information
+    at-7	207	tcp		AppleTalk Unused
+    at-7	207	udp		AppleTalk Unused
+    at-8	208	tcp		AppleTalk Unused
+    at-8	208	udp		AppleTalk Unused
+    qmtp	209	tcp		The Quick Mail Transfer Protocol
+    qmtp	209	udp		The Quick Mail Transfer Protocol
+    z39-50	210	tcp	z3950,wais	ANSI Z39.50
+    z39-50	210	udp		ANSI Z39.50
+    914c-g	211	tcp		Texas Instruments 914C/G Terminal
+    914c-g	211	udp		Texas Instruments 914C/G Terminal
+    anet	212	tcp		ATEXSSTR
+    anet	212	udp		ATEXSSTR
+    ipx	213	tcp		IPX
+    ipx	213	udp		IPX
+    vmpwscs	214	tcp		VM PWSCS
+    vmpwscs	214	udp		VM PWSCS
+    softpc	215	tcp		Insignia Solutions
+    softpc	215	udp		Insignia Solutions
+    cailic	216	tcp		Computer Associates Int'l License Server
+    cailic	216	udp		Computer Associates Int'l License Server
+    dbase	217	tcp		dBASE Unix
+    dbase	217	udp		dBASE Unix
+    mpp	218	tcp		Netix Message Posting Protocol
+    mpp	218	udp		Netix Message Posting Protocol
+    uarps	219	tcp		Unisys ARPs
+    uarps	219	udp		Unisys ARPs
+    imap3	220	tcp		Interactive Mail Access Protocol v3
+    imap3	220	udp		Interactive Mail Access Protocol v3
+    fln-spx	221	tcp		Berkeley rlogind with SPX auth
+    fln-spx	221	udp		Berkeley rlogind with SPX auth
+    rsh-spx	222	tcp		Berkeley rshd with SPX auth
+    rsh-spx	222	udp		Berkeley rshd with SPX auth
+    cdc	223	tcp		Certificate Distribution Center
+    cdc	223	udp		Certificate Distribution Center
+    masqdialer	224	tcp		
+    masqdialer	224	udp		
+    direct	242	tcp		Direct
+    direct	242	udp		Direct
+    sur-meas	243	tcp		Survey Measurement
+    sur-meas	243	udp		Survey Measurement
+    inbusiness	244	tcp		
+    inbusiness	244	udp		
+    link	245	tcp		LINK
+    link	245	udp		LINK
+    dsp3270	246	tcp		Display Systems Protocol
+    dsp3270	246	udp		Display Systems Protocol
+    subntbcst-tftp	247	tcp		SUBNTBCST_TFTP
+    subntbcst-tftp	247	udp		SUBNTBCST_TFTP
+    bhfhs	248	tcp		
+    bhfhs	248	udp		
+    set	257	tcp		Secure Electronic Transaction
+    set	257	udp		Secure Electronic Transaction
+    esro-gen	259	tcp		Efficient Short Remote Operations
+    esro-gen	259	udp		Efficient Short Remote Operations
+    openport	260	tcp		Openport
+    openport	260	udp		Openport
+    nsiiops	261	tcp		IIOP Name Service over TLS/SSL
+    nsiiops	261	udp		IIOP Name Service over TLS/SSL
+    arcisdms	262	tcp		Arcisdms
+    arcisdms	262	udp		Arcisdms
+    hdap	263	tcp		HDAP
+    hdap	263	udp		HDAP
+    bgmp	264	tcp		BGMP
+    bgmp	264	udp		BGMP
+    x-bone-ctl	265	tcp		X-Bone CTL
+    x-bone-ctl	265	udp		X-Bone CTL
+    sst	266	tcp		SCSI on ST
+    sst	266	udp		SCSI on ST
+    td-service	267	tcp		Tobit David Service Layer
+    td-service	267	udp		Tobit David Service Layer
+    td-replica	268	tcp		Tobit David Replica
+    td-replica	268	udp		Tobit David Replica
+    manet	269	tcp		MANET Protocols
+    manet	269	udp		MANET Protocols
+    gist	270	udp		Q-mode encapsulation for GIST messages
+    pt-tls	271	tcp		IETF Network Endpoint Assessment (NEA) Posture Transport Protocol over TLS (PT-TLS)
+    http-mgmt	280	tcp		
+    http-mgmt	280	udp		
+    personal-link	281	tcp		Personal Link
+    personal-link	281	udp		Personal Link
+    cableport-ax	282	tcp		Cable Port A/X
+    cableport-ax	282	udp		Cable Port A/X
+    rescap	283	tcp		
+    rescap	283	udp		
+    corerjd	284	tcp		
+    corerjd	284	udp		
+    fxp	286	tcp		FXP Communication
+    fxp	286	udp		FXP Communication
+    k-block	287	tcp		K-BLOCK
+    k-block	287	udp		K-BLOCK
+    novastorbakcup	308	tcp		Novastor Backup
+    novastorbakcup	308	udp		Novastor Backup
+    entrusttime	309	tcp		EntrustTime
+    entrusttime	309	udp		EntrustTime
+    bhmds	310	tcp		
+    bhmds	310	udp		
+    asip-webadmin	311	tcp		AppleShare IP WebAdmin
+    asip-webadmin	311	udp		AppleShare IP WebAdmin
+    vslmp	312	tcp		VSLMP
+    vslmp	312	udp		VSLMP
+    magenta-logic	313	tcp		Magenta Logic
+    magenta-logic	313	udp		Magenta Logic
+    opalis-robot	314	tcp		Opalis Robot
+    opalis-robot	314	udp		Opalis Robot
+    dpsi	315	tcp		DPSI
+    dpsi	315	udp		DPSI
+    decauth	316	tcp		decAuth
+    decauth	316	udp		decAuth
+    zannet	317	tcp		Zannet
+    zannet	317	udp		Zannet
+    pkix-timestamp	318	tcp		PKIX TimeStamp
+    pkix-timestamp	318	udp		PKIX TimeStamp
+    ptp-event	319	tcp		PTP Event
+    ptp-event	319	udp		PTP Event
+    ptp-general	320	tcp		PTP General
+    ptp-general	320	udp		PTP General
+    pip	321	tcp		PIP
+    pip	321	udp		PIP
+    rtsps	322	tcp		RTSPS
+    rtsps	322	udp		RTSPS
+    rpki-rtr	323	tcp		Resource PKI to Router Protocol
+    rpki-rtr-tls	324	tcp		Resource PKI to Router Protocol over TLS
+    texar	333	tcp		Texar Security Port
+    texar	333	udp		Texar Security Port
+    pdap	344	tcp		Prospero Data Access Protocol
+    pdap	344	udp		Prospero Data Access Protocol
+    pawserv	345	tcp		Perf Analysis Workbench
+    pawserv	345	udp		Perf Analysis Workbench
+    zserv	346	tcp		Zebra server
+    zserv	346	udp		Zebra server
+    fatserv	347	tcp		Fatmen Server
+    fatserv	347	udp		Fatmen Server
+    csi-sgwp	348	tcp		Cabletron Management Protocol
+    csi-sgwp	348	udp		Cabletron Management Protocol
+    mftp	349	tcp		
+    mftp	349	udp		
+    matip-type-a	350	tcp		MATIP Type A
+    matip-type-a	350	udp		MATIP Type A
+    matip-type-b	351	tcp		MATIP Type B
+    matip-type-b	351	udp		MATIP Type B
+    dtag-ste-sb	352	tcp		DTAG
+    dtag-ste-sb	352	udp		DTAG
+    ndsauth	353	tcp		NDSAUTH
+    ndsauth	353	udp		NDSAUTH
+    bh611	354	tcp		
+    bh611	354	udp		
+    datex-asn	355	tcp		DATEX-ASN
+    datex-asn	355	udp		DATEX-ASN
+    cloanto-net-1	356	tcp		Cloanto Net 1
+    cloanto-net-1	356	udp		Cloanto Net 1
+    bhevent	357	tcp		
+    bhevent	357	udp		
+    shrinkwrap	358	tcp		Shrinkwrap
+    shrinkwrap	358	udp		Shrinkwrap
+    scoi2odialog	360	tcp		
+    scoi2odialog	360	udp		
+    semantix	361	tcp		Semantix
+    semantix	361	udp		Semantix
+    srssend	362	tcp		SRS Send
+    srssend	362	udp		SRS Send
+    rsvp-tunnel	363	tcp		RSVP Tunnel
+    rsvp-tunnel	363	udp		RSVP Tunnel
+    aurora-cmgr	364	tcp		Aurora CMGR
+    aurora-cmgr	364	udp		Aurora CMGR
+    dtk	365	tcp		DTK
+    dtk	365	udp		DTK
+    odmr	366	tcp		ODMR
+    odmr	366	udp		ODMR
+    mortgageware	367	tcp		MortgageWare
+    mortgageware	367	udp		MortgageWare
+    qbikgdp	368	tcp		QbikGDP
+    qbikgdp	368	udp		QbikGDP
+    rpc2portmap	369	tcp		
+    rpc2portmap	369	udp		Coda portmapper
+    codaauth2	370	tcp		
+    codaauth2	370	udp		Coda authentication server
+    clearcase	371	tcp		Clearcase
+    clearcase	371	udp		Clearcase
+    ulistproc	372	tcp		ListProcessor
+    ulistproc	372	udp		ListProcessor
+    legent-1	373	tcp		Legent Corporation
+    legent-1	373	udp		Legent Corporation
+    legent-2	374	tcp		Legent Corporation
+    legent-2	374	udp		Legent Corporation
+    hassle	375	tcp		Hassle
+    hassle	375	udp		Hassle
+    nip	376	tcp		Amiga Envoy Network Inquiry Protocol
+    nip	376	udp		Amiga Envoy Network Inquiry Protocol
+    tnetos	377	tcp		NEC Corporation
+    tnetos	377	udp		NEC Corporation
+    dsetos	378	tcp		NEC Corporation
+    dsetos	378	udp		NEC Corporation
+    is99c	379	tcp		TIA/EIA/IS-99 modem client
+    is99c	379	udp		TIA/EIA/IS-99 modem client
+    is99s	380	tcp		TIA/EIA/IS-99 modem server
+    is99s	380	udp		TIA/EIA/IS-99 modem server
+    hp-collector	381	tcp		hp performance data collector
+    hp-collector	381	udp		hp performance data collector
+    hp-managed-node	382	tcp		hp performance data managed node
+    hp-managed-node	382	udp		hp performance data managed node
+    hp-alarm-mgr	383	tcp		hp performance data alarm manager
+    hp-alarm-mgr	383	udp		hp performance data alarm manager
+    arns	384	tcp		A Remote Network Server System
+    arns	384	udp		A Remote Network Server System
+    ibm-app	385	tcp		IBM Application
+    ibm-app	385	udp		IBM Application
+    asa	386	tcp		ASA Message Router Object Def.
+    asa	386	udp		ASA Message Router Object Def.
+    aurp	387	tcp		Appletalk Update-Based Routing Pro.
+    aurp	387	udp		Appletalk Update-Based Routing Pro.
+    unidata-ldm	388	tcp		Unidata LDM
+    unidata-ldm	388	udp		Unidata LDM
+    ldap	389	tcp		Lightweight Directory Access Protocol
+    ldap	389	udp		Lightweight Directory Access Protocol
+    uis	390	tcp		UIS
+    uis	390	udp		UIS
+    synotics-relay	391	tcp		SynOptics SNMP Relay Port
+    synotics-relay	391	udp		SynOptics SNMP Relay Port
+    synotics-broker	392	tcp		SynOptics Port Broker Port
+    synotics-broker	392	udp		SynOptics Port Broker Port
+    meta5	393	tcp		Meta5
+    meta5	393	udp		Meta5
+    embl-ndt	394	tcp		EMBL Nucleic Data Transfer
+    embl-ndt	394	udp		EMBL Nucleic Data Transfer
+    netcp	395	tcp		NetScout Control Protocol
+    netcp	395	udp		NetScout Control Protocol
+    netware-ip	396	tcp		Novell Netware over IP
+    netware-ip	396	udp		Novell Netware over IP
+    mptn	397	tcp		Multi Protocol Trans. Net.
+    mptn	397	udp		Multi Protocol Trans. Net.
+    kryptolan	398	tcp		Kryptolan
+    kryptolan	398	udp		Kryptolan
+    iso-tsap-c2	399	tcp		ISO Transport Class 2 Non-Control over TCP
+    iso-tsap-c2	399	udp		ISO Transport Class 2 Non-Control over TCP
+    osb-sd	400	tcp		Oracle Secure Backup
+    osb-sd	400	udp		Oracle Secure Backup
+    ups	401	tcp		Uninterruptible Power Supply
+    ups	401	udp		Uninterruptible Power Supply
+    genie	402	tcp		Genie Protocol
+    genie	402	udp		Genie Protocol
+    decap	403	tcp		
+    decap	403	udp		
+    nced	404	tcp		
+    nced	404	udp		
+    ncld	405	tcp		
+    ncld	405	udp		
+    imsp	406	tcp		Interactive Mail Support Protocol
+    imsp	406	udp		Interactive Mail Support Protocol
+    timbuktu	407	tcp		Timbuktu
+    timbuktu	407	udp		Timbuktu
+    prm-sm	408	tcp		Prospero Resource Manager Sys. Man.
+    prm-sm	408	udp		Prospero Resource Manager Sys. Man.
+    prm-nm	409	tcp		Prospero Resource Manager Node Man.
+    prm-nm	409	udp		Prospero Resource Manager Node Man.
+    decladebug	410	tcp		DECLadebug Remote Debug Protocol
+    decladebug	410	udp		DECLadebug Remote Debug Protocol
+    rmt	411	tcp		Remote MT Protocol
+    rmt	411	udp		Remote MT Protocol
+    synoptics-trap	412	tcp		Trap Convention Port
+    synoptics-trap	412	udp		Trap Convention Port
+    smsp	413	tcp		Storage Management Services Protocol
+    smsp	413	udp		Storage Management Services Protocol
+    infoseek	414	tcp		InfoSeek
+    infoseek	414	udp		InfoSeek
+    bnet	415	tcp		BNet
+    bnet	415	udp		BNet
+    silverplatter	416	tcp		Silverplatter
+    silverplatter	416	udp		Silverplatter
+    onmux	417	tcp		Onmux
+    onmux	417	udp		Onmux
+    hyper-g	418	tcp		Hyper-G
+    hyper-g	418	udp		Hyper-G
+    ariel1	419	tcp		Ariel 1
+    ariel1	419	udp		Ariel 1
+    smpte	420	tcp		SMPTE
+    smpte	420	udp		SMPTE
+    ariel2	421	tcp		Ariel 2
+    ariel2	421	udp		Ariel 2
+    ariel3	422	tcp		Ariel 3
+    ariel3	422	udp		Ariel 3
+    opc-job-start	423	tcp		IBM Operations Planning and Control Start
+    opc-job-start	423	udp		IBM Operations Planning and Control Start
+    opc-job-track	424	tcp		IBM Operations Planning and Control Track
+    opc-job-track	424	udp		IBM Operations Planning and Control Track
+    icad-el	425	tcp		ICAD
+    icad-el	425	udp		ICAD
+    smartsdp	426	tcp		
+    smartsdp	426	udp		
+    svrloc	427	tcp		Server Location
+    svrloc	427	udp		Server Location
+    ocs-cmu	428	tcp		OCS_CMU
+    ocs-cmu	428	udp		OCS_CMU
+    ocs-amu	429	tcp		OCS_AMU
+    ocs-amu	429	udp		OCS_AMU
+    utmpsd	430	tcp		UTMPSD
+    utmpsd	430	udp		UTMPSD
+    utmpcd	431	tcp		UTMPCD
+    utmpcd	431	udp		UTMPCD
+    iasd	432	tcp		IASD
+    iasd	432	udp		IASD
+    nnsp	433	tcp		NNTP for transit servers (NNSP)
+    nnsp	433	udp		NNTP for transit servers (NNSP)
+    mobileip-agent	434	tcp		MobileIP-Agent
+    mobileip-agent	434	udp		MobileIP-Agent
+    mobilip-mn	435	tcp		MobilIP-MN
+    mobilip-mn	435	udp		MobilIP-MN
+    dna-cml	436	tcp		DNA-CML
+    dna-cml	436	udp		DNA-CML
+    comscm	437	tcp		
+    comscm	437	udp		
+    dsfgw	438	tcp		
+    dsfgw	438	udp		
+    dasp	439	tcp		
+    dasp	439	udp		
+    sgcp	440	tcp		
+    sgcp	440	udp		
+    decvms-sysmgt	441	tcp		
+    decvms-sysmgt	441	udp		
+    cvc-hostd	442	tcp		cvc_hostd
+    cvc-hostd	442	udp		cvc_hostd
+    https	443	tcp		http protocol over TLS/SSL
+    https	443	udp		http protocol over TLS/SSL
+    snpp	444	tcp		Simple Network Paging Protocol
+    snpp	444	udp		Simple Network Paging Protocol
+    microsoft-ds	445	tcp		Microsoft-DS
+    microsoft-ds	445	udp		Microsoft-DS
+    ddm-rdb	446	tcp		DDM-Remote Relational Database Access
+    ddm-rdb	446	udp		DDM-Remote Relational Database Access
+    ddm-dfm	447	tcp		DDM-Distributed File Management
+    ddm-dfm	447	udp		DDM-Distributed File Management
+    ddm-ssl	448	tcp		DDM-Remote DB Access Using Secure Sockets
+    ddm-ssl	448	udp		DDM-Remote DB Access Using Secure Sockets
+    as-servermap	449	tcp		AS Server Mapper
+    as-servermap	449	udp		AS Server Mapper
+    tserver	450	tcp		Computer Supported Telecomunication Applications
+    tserver	450	udp		Computer Supported Telecomunication Applications
+    sfs-smp-net	451	tcp		Cray Network Semaphore server
+    sfs-smp-net	451	udp		Cray Network Semaphore server
+    sfs-config	452	tcp		Cray SFS config server
+    sfs-config	452	udp		Cray SFS config server
+    creativeserver	453	tcp		CreativeServer
+    creativeserver	453	udp		CreativeServer
+    contentserver	454	tcp		ContentServer
+    contentserver	454	udp		ContentServer
+    creativepartnr	455	tcp		CreativePartnr
+    creativepartnr	455	udp		CreativePartnr
+    macon-tcp	456	tcp		
+    macon-udp	456	udp		
+    scohelp	457	tcp		
+    scohelp	457	udp		
+    appleqtc	458	tcp		apple quick time
+    appleqtc	458	udp		apple quick time
+    ampr-rcmd	459	tcp		
+    ampr-rcmd	459	udp		
+    skronk	460	tcp		
+    skronk	460	udp		
+    datasurfsrv	461	tcp		DataRampSrv
+    datasurfsrv	461	udp		DataRampSrv
+    datasurfsrvsec	462	tcp		DataRampSrvSec
+    datasurfsrvsec	462	udp		DataRampSrvSec
+    alpes	463	tcp		
+    alpes	463	udp		
+    kpasswd	464	tcp		
+    kpasswd	464	udp		
+    urd	465	tcp	submissions,ssmtp,smtps	URL Rendezvous Directory for SSM
+    igmpv3lite	465	udp		IGMP over UDP for SSM
+    digital-vrc	466	tcp		
+    digital-vrc	466	udp		
+    mylex-mapd	467	tcp		
+    mylex-mapd	467	udp		
+    photuris	468	tcp		proturis
+    photuris	468	udp		proturis
+    rcp	469	tcp		Radio Control Protocol
+    rcp	469	udp		Radio Control Protocol
+    scx-proxy	470	tcp		
+    scx-proxy	470	udp		
+    mondex	471	tcp		Mondex
+    mondex	471	udp		Mondex
+    ljk-login	472	tcp		
+    ljk-login	472	udp		
+    hybrid-pop	473	tcp		
+    hybrid-pop	473	udp		
+    tn-tl-w1	474	tcp		
+    tn-tl-w2	474	udp		
+    tcpnethaspsrv	475	tcp		
+    tcpnethaspsrv	475	udp		
+    tn-tl-fd1	476	tcp		
+    tn-tl-fd1	476	udp		
+    ss7ns	477	tcp		
+    ss7ns	477	udp		
+    spsc	478	tcp		
+    spsc	478	udp		
+    iafserver	479	tcp		
+    iafserver	479	udp		
+    iafdbase	480	tcp		
+    iafdbase	480	udp		
+    ph	481	tcp		Ph service
+    ph	481	udp		Ph service
+    bgs-nsi	482	tcp		
+    bgs-nsi	482	udp		
+    ulpnet	483	tcp		
+    ulpnet	483	udp		
+    integra-sme	484	tcp		Integra Software Management Environment
+    integra-sme	484	udp		Integra Software Management Environment
+    powerburst	485	tcp		Air Soft Power Burst
+    powerburst	485	udp		Air Soft Power Burst
+    avian	486	tcp		
+    avian	486	udp		
+    saft	487	tcp		saft Simple Asynchronous File Transfer
+    saft	487	udp		saft Simple Asynchronous File Transfer
+    gss-http	488	tcp		
+    gss-http	488	udp		
+    nest-protocol	489	tcp		
+    nest-protocol	489	udp		
+    micom-pfs	490	tcp		
+    micom-pfs	490	udp		
+    go-login	491	tcp		
+    go-login	491	udp		
+    ticf-1	492	tcp		Transport Independent Convergence for FNA
+    ticf-1	492	udp		Transport Independent Convergence for FNA
+    ticf-2	493	tcp		Transport Independent Convergence for FNA
+    ticf-2	493	udp		Transport Independent Convergence for FNA
+    pov-ray	494	tcp		POV-Ray
+    pov-ray	494	udp		POV-Ray
+    intecourier	495	tcp		
+    intecourier	495	udp		
+    pim-rp-disc	496	tcp		PIM-RP-DISC
+    pim-rp-disc	496	udp		PIM-RP-DISC
+    retrospect	497	tcp		Retrospect backup and restore service
+    retrospect	497	udp		Retrospect backup and restore service
+    siam	498	tcp		
+    siam	498	udp		
+    iso-ill	499	tcp		ISO ILL Protocol
+    iso-ill	499	udp		ISO ILL Protocol
+    isakmp	500	tcp		
+    isakmp	500	udp		IPSEC key management
+    stmf	501	tcp		STMF
+    stmf	501	udp		STMF
+    mbap	502	tcp		Modbus Application Protocol
+    mbap	502	udp		Modbus Application Protocol
+    intrinsa	503	tcp		Intrinsa
+    intrinsa	503	udp		Intrinsa
+    citadel	504	tcp		
+    citadel	504	udp		
+    mailbox-lm	505	tcp		
+    mailbox-lm	505	udp		
+    ohimsrv	506	tcp		
+    ohimsrv	506	udp		
+    crs	507	tcp		
+    crs	507	udp		
+    xvttp	508	tcp		
+    xvttp	508	udp		
+    snare	509	tcp		
+    snare	509	udp		
+    fcp	510	tcp		FirstClass Protocol
+    fcp	510	udp		FirstClass Protocol
+    passgo	511	tcp		PassGo
+    passgo	511	udp		PassGo
+    exec	512	tcp		remote process execution; authentication performed using passwords and UNIX login names
+    comsat	512	udp	biff	
+    login	513	tcp		remote login a la telnet; automatic authentication performed based on priviledged port numbers and distributed data bases which identify "authentication domains"
+    who	513	udp	whod	maintains data bases showing who's logged in to machines on a local net and the load average of the machine
+    shell	514	tcp	cmd,syslog	cmd like exec, but automatic authentication is performed as for login server
+    syslog	514	udp		
+    printer	515	tcp	spooler	spooler
+    printer	515	udp		spooler
+    videotex	516	tcp		
+    videotex	516	udp		
+    talk	517	tcp		like tenex link, but across machine - unfortunately, doesn't use link protocol (this is actually just a rendezvous port from which a tcp connection is established)
+    talk	517	udp		like tenex link, but across machine - unfortunately, doesn't use link protocol (this is actually just a rendezvous port from which a tcp connection is established)
+    ntalk	518	tcp		
+    ntalk	518	udp		
+    utime	519	tcp		unixtime
+    utime	519	udp		unixtime
+    efs	520	tcp		extended file name server
+    router	520	udp	route,routed	local routing process (on site); uses variant of Xerox NS routing information protocol - RIP
+    ripng	521	tcp		
+    ripng	521	udp		
+    ulp	522	tcp		ULP
+    ulp	522	udp		ULP
+    ibm-db2	523	tcp		IBM-DB2
+    ibm-db2	523	udp		IBM-DB2
+    ncp	524	tcp		NCP
+    ncp	524	udp		NCP
+    timed	525	tcp		timeserver
+    timed	525	udp		timeserver
+    tempo	526	tcp		newdate
+    tempo	526	udp		newdate
+    stx	527	tcp		Stock IXChange
+    stx	527	udp		Stock IXChange
+    custix	528	tcp		Customer IXChange
+    custix	528	udp		Customer IXChange
+    irc-serv	529	tcp		IRC-SERV
+    irc-serv	529	udp		IRC-SERV
+    courier	530	tcp		rpc
+    courier	530	udp		rpc
+    conference	531	tcp		chat
+    conference	531	udp		chat
+    netnews	532	tcp		readnews
+    netnews	532	udp		readnews
+    netwall	533	tcp		for emergency broadcasts
+    netwall	533	udp		for emergency broadcasts
+    windream	534	tcp		windream Admin
+    windream	534	udp		windream Admin
+    iiop	535	tcp		
+    iiop	535	udp		
+    opalis-rdv	536	tcp		
+    opalis-rdv	536	udp		
+    nmsp	537	tcp		Networked Media Streaming Protocol
+    nmsp	537	udp		Networked Media Streaming Protocol
+    gdomap	538	tcp		GNUstep distributed objects
+    gdomap	538	udp		
+    apertus-ldp	539	tcp		Apertus Technologies Load Determination
+    apertus-ldp	539	udp		Apertus Technologies Load Determination
+    uucp	540	tcp	uucpd	uucpd
+    uucp	540	udp		uucpd
+    uucp-rlogin	541	tcp		
+    uucp-rlogin	541	udp		
+    commerce	542	tcp		
+    commerce	542	udp		
+    klogin	543	tcp		Kerberized `rlogin' (v5)
+    klogin	543	udp		
+    kshell	544	tcp	krcmd	krcmd
+    kshell	544	udp		krcmd
+    appleqtcsrvr	545	tcp		
+    appleqtcsrvr	545	udp		
+    dhcpv6-client	546	tcp		DHCPv6 Client
+    dhcpv6-client	546	udp		DHCPv6 Client
+    dhcpv6-server	547	tcp		DHCPv6 Server
+    dhcpv6-server	547	udp		DHCPv6 Server
+    afpovertcp	548	tcp		AFP over TCP
+    afpovertcp	548	udp		AFP over TCP
+    idfp	549	tcp		IDFP
+    idfp	549	udp		IDFP
+    new-rwho	550	tcp		new-who
+    new-rwho	550	udp		new-who
+    cybercash	551	tcp		
+    cybercash	551	udp		
+    devshr-nts	552	tcp		DeviceShare
+    devshr-nts	552	udp		DeviceShare
+    pirp	553	tcp		
+    pirp	553	udp		
+    rtsp	554	tcp		Real Time Streaming Protocol (RTSP)
+    rtsp	554	udp		Real Time Streaming Protocol (RTSP)
+    dsf	555	tcp		
+    dsf	555	udp		
+    remotefs	556	tcp		rfs server
+    remotefs	556	udp		rfs server
+    openvms-sysipc	557	tcp		
+    openvms-sysipc	557	udp		
+    sdnskmp	558	tcp		SDNSKMP
+    sdnskmp	558	udp		SDNSKMP
+    teedtap	559	tcp		TEEDTAP
+    teedtap	559	udp		TEEDTAP
+    rmonitor	560	tcp		rmonitord
+    rmonitor	560	udp		rmonitord
+    monitor	561	tcp		
+    monitor	561	udp		
+    chshell	562	tcp		chcmd
+    chshell	562	udp		chcmd
+    nntps	563	tcp	snntp	nntp protocol over TLS/SSL (was snntp)
+    nntps	563	udp		nntp protocol over TLS/SSL (was snntp)
+    9pfs	564	tcp		plan 9 file service
+    9pfs	564	udp		plan 9 file service
+    whoami	565	tcp		
+    whoami	565	udp		
+    streettalk	566	tcp		
+    streettalk	566	udp		
+    banyan-rpc	567	tcp		
+    banyan-rpc	567	udp		
+    ms-shuttle	568	tcp		microsoft shuttle
+    ms-shuttle	568	udp		microsoft shuttle
+    ms-rome	569	tcp		microsoft rome
+    ms-rome	569	udp		microsoft rome
+    meter	570	tcp		demon
+    meter	570	udp		demon
+    sonar	572	tcp		
+    sonar	572	udp		
+    banyan-vip	573	tcp		
+    banyan-vip	573	udp		
+    ftp-agent	574	tcp		FTP Software Agent System
+    ftp-agent	574	udp		FTP Software Agent System
+    vemmi	575	tcp		VEMMI
+    vemmi	575	udp		VEMMI
+    ipcd	576	tcp		
+    ipcd	576	udp		
+    vnas	577	tcp		
+    vnas	577	udp		
+    ipdd	578	tcp		
+    ipdd	578	udp		
+    decbsrv	579	tcp		
+    decbsrv	579	udp		
+    sntp-heartbeat	580	tcp		SNTP HEARTBEAT
+    sntp-heartbeat	580	udp		SNTP HEARTBEAT
+    bdp	581	tcp		Bundle Discovery Protocol
+    bdp	581	udp		Bundle Discovery Protocol
+    scc-security	582	tcp		SCC Security
+    scc-security	582	udp		SCC Security
+    philips-vc	583	tcp		Philips Video-Conferencing
+    philips-vc	583	udp		Philips Video-Conferencing
+    keyserver	584	tcp		Key Server
+    keyserver	584	udp		Key Server
+    password-chg	586	tcp		Password Change
+    password-chg	586	udp		Password Change
+    submission	587	tcp		Message Submission
+    submission	587	udp		Message Submission
+    cal	588	tcp		CAL
+    cal	588	udp		CAL
+    eyelink	589	tcp		EyeLink
+    eyelink	589	udp		EyeLink
+    tns-cml	590	tcp		TNS CML
+    tns-cml	590	udp		TNS CML
+    eudora-set	592	tcp		Eudora Set
+    eudora-set	592	udp		Eudora Set
+    http-rpc-epmap	593	tcp		HTTP RPC Ep Map
+    http-rpc-epmap	593	udp		HTTP RPC Ep Map
+    tpip	594	tcp		TPIP
+    tpip	594	udp		TPIP
+    cab-protocol	595	tcp		CAB Protocol
+    cab-protocol	595	udp		CAB Protocol
+    smsd	596	tcp		SMSD
+    smsd	596	udp		SMSD
+    ptcnameservice	597	tcp		PTC Name Service
+    ptcnameservice	597	udp		PTC Name Service
+    sco-websrvrmg3	598	tcp		SCO Web Server Manager 3
+    sco-websrvrmg3	598	udp		SCO Web Server Manager 3
+    acp	599	tcp		Aeolon Core Protocol
+    acp	599	udp		Aeolon Core Protocol
+    ipcserver	600	tcp		Sun IPC server
+    ipcserver	600	udp		Sun IPC server
+    syslog-conn	601	tcp		Reliable Syslog Service
+    syslog-conn	601	udp		Reliable Syslog Service
+    xmlrpc-beep	602	tcp		XML-RPC over BEEP
+    xmlrpc-beep	602	udp		XML-RPC over BEEP
+    idxp	603	tcp		IDXP
+    idxp	603	udp		IDXP
+    tunnel	604	tcp		TUNNEL
+    tunnel	604	udp		TUNNEL
+    soap-beep	605	tcp		SOAP over BEEP
+    soap-beep	605	udp		SOAP over BEEP
+    urm	606	tcp		Cray Unified Resource Manager
+    urm	606	udp		Cray Unified Resource Manager
+    nqs	607	tcp		Network Queuing system
+    nqs	607	udp		
+    sift-uft	608	tcp		Sender-Initiated/Unsolicited File Transfer
+    sift-uft	608	udp		Sender-Initiated/Unsolicited File Transfer
+    npmp-trap	609	tcp		
+    npmp-trap	609	udp		
+    npmp-local	610	tcp		
+    npmp-local	610	udp		
+    npmp-gui	611	tcp		
+    npmp-gui	611	udp		
+    hmmp-ind	612	tcp		HMMP Indication
+    hmmp-ind	612	udp		HMMP Indication
+    hmmp-op	613	tcp		HMMP Operation
+    hmmp-op	613	udp		HMMP Operation
+    sshell	614	tcp		SSLshell
+    sshell	614	udp		SSLshell
+    sco-inetmgr	615	tcp		Internet Configuration Manager
+    sco-inetmgr	615	udp		Internet Configuration Manager
+    sco-sysmgr	616	tcp		SCO System Administration Server
+    sco-sysmgr	616	udp		SCO System Administration Server
+    sco-dtmgr	617	tcp		SCO Desktop Administration Server
+    sco-dtmgr	617	udp		SCO Desktop Administration Server
+    dei-icda	618	tcp		DEI-ICDA
+    dei-icda	618	udp		DEI-ICDA
+    compaq-evm	619	tcp		Compaq EVM
+    compaq-evm	619	udp		Compaq EVM
+    sco-websrvrmgr	620	tcp		SCO WebServer Manager
+    sco-websrvrmgr	620	udp		SCO WebServer Manager
+    escp-ip	621	tcp		ESCP
+    escp-ip	621	udp		ESCP
+    collaborator	622	tcp		Collaborator
+    collaborator	622	udp		Collaborator
+    oob-ws-http	623	tcp		DMTF out-of-band web services management protocol
+    asf-rmcp	623	udp		ASF Remote Management and Control Protocol
+    cryptoadmin	624	tcp		Crypto Admin
+    cryptoadmin	624	udp		Crypto Admin
+    dec-dlm	625	tcp		DEC DLM
+    dec-dlm	625	udp		DEC DLM
+    asia	626	tcp		ASIA
+    asia	626	udp		ASIA
+    passgo-tivoli	627	tcp		PassGo Tivoli
+    passgo-tivoli	627	udp		PassGo Tivoli
+    qmqp	628	tcp		QMQP
+    qmqp	628	udp		QMQP
+    3com-amp3	629	tcp		3Com AMP3
+    3com-amp3	629	udp		3Com AMP3
+    rda	630	tcp		RDA
+    rda	630	udp		RDA
+    ipp	631	tcp		IPP (Internet Printing Protocol)
+    ipp	631	udp		IPP (Internet Printing Protocol)
+    bmpp	632	tcp		
+    bmpp	632	udp		
+    servstat	633	tcp		Service Status update (Sterling Software)
+    servstat	633	udp		Service Status update (Sterling Software)
+    ginad	634	tcp		
+    ginad	634	udp		
+    rlzdbase	635	tcp		RLZ DBase
+    rlzdbase	635	udp		RLZ DBase
+    ldaps	636	tcp		ldap protocol over TLS/SSL (was sldap)
+    ldaps	636	udp		ldap protocol over TLS/SSL (was sldap)
+    lanserver	637	tcp		
+    lanserver	637	udp		
+    mcns-sec	638	tcp		
+    mcns-sec	638	udp		
+    msdp	639	tcp		MSDP
+    msdp	639	udp		MSDP
+    entrust-sps	640	tcp		
+    entrust-sps	640	udp		
+    repcmd	641	tcp		
+    repcmd	641	udp		
+    esro-emsdp	642	tcp		ESRO-EMSDP V1.3
+    esro-emsdp	642	udp		ESRO-EMSDP V1.3
+    sanity	643	tcp		SANity
+    sanity	643	udp		SANity
+    dwr	644	tcp		
+    dwr	644	udp		
+    pssc	645	tcp		PSSC
+    pssc	645	udp		PSSC
+    ldp	646	tcp		LDP
+    ldp	646	udp		LDP
+    dhcp-failover	647	tcp		DHCP Failover
+    dhcp-failover	647	udp		DHCP Failover
+    rrp	648	tcp		Registry Registrar Protocol (RRP)
+    rrp	648	udp		Registry Registrar Protocol (RRP)
+    cadview-3d	649	tcp		Cadview-3d - streaming 3d models over the internet
+    cadview-3d	649	udp		Cadview-3d - streaming 3d models over the internet
+    obex	650	tcp		OBEX
+    obex	650	udp		OBEX
+    ieee-mms	651	tcp		IEEE MMS
+    ieee-mms	651	udp		IEEE MMS
+    hello-port	652	tcp		HELLO_PORT
+    hello-port	652	udp		HELLO_PORT
+    repscmd	653	tcp		RepCmd
+    repscmd	653	udp		RepCmd
+    aodv	654	tcp		AODV
+    aodv	654	udp		AODV
+    tinc	655	tcp		TINC
+    tinc	655	udp		TINC
+    spmp	656	tcp		SPMP
+    spmp	656	udp		SPMP
+    rmc	657	tcp		RMC
+    rmc	657	udp		RMC
+    tenfold	658	tcp		TenFold
+    tenfold	658	udp		TenFold
+    mac-srvr-admin	660	tcp		MacOS Server Admin
+    mac-srvr-admin	660	udp		MacOS Server Admin
+    hap	661	tcp		HAP
+    hap	661	udp		HAP
+    pftp	662	tcp		PFTP
+    pftp	662	udp		PFTP
+    purenoise	663	tcp		PureNoise
+    purenoise	663	udp		PureNoise
+    oob-ws-https	664	tcp		DMTF out-of-band secure web services management protocol
+    asf-secure-rmcp	664	udp		ASF Secure Remote Management and Control Protocol
+    sun-dr	665	tcp		Sun DR
+    sun-dr	665	udp		Sun DR
+    mdqs	666	tcp		
+    mdqs	666	udp		
+    disclose	667	tcp		campaign contribution disclosures - SDR Technologies
+    disclose	667	udp		campaign contribution disclosures - SDR Technologies
+    mecomm	668	tcp		MeComm
+    mecomm	668	udp		MeComm
+    meregister	669	tcp		MeRegister
+    meregister	669	udp		MeRegister
+    vacdsm-sws	670	tcp		VACDSM-SWS
+    vacdsm-sws	670	udp		VACDSM-SWS
+    vacdsm-app	671	tcp		VACDSM-APP
+    vacdsm-app	671	udp		VACDSM-APP
+    vpps-qua	672	tcp		VPPS-QUA
+    vpps-qua	672	udp		VPPS-QUA
+    cimplex	673	tcp		CIMPLEX
+    cimplex	673	udp		CIMPLEX
+    acap	674	tcp		ACAP
+    acap	674	udp		ACAP
+    dctp	675	tcp		DCTP
+    dctp	675	udp		DCTP
+    vpps-via	676	tcp		VPPS Via
+    vpps-via	676	udp		VPPS Via
+    vpp	677	tcp		Virtual Presence Protocol
+    vpp	677	udp		Virtual Presence Protocol
+    ggf-ncp	678	tcp		GNU Generation Foundation NCP
+    ggf-ncp	678	udp		GNU Generation Foundation NCP
+    mrm	679	tcp		MRM
+    mrm	679	udp		MRM
+    entrust-aaas	680	tcp		
+    entrust-aaas	680	udp		
+    entrust-aams	681	tcp		
+    entrust-aams	681	udp		
+    xfr	682	tcp		XFR
+    xfr	682	udp		XFR
+    corba-iiop	683	tcp		CORBA IIOP
+    corba-iiop	683	udp		CORBA IIOP
+    corba-iiop-ssl	684	tcp		CORBA IIOP SSL
+    corba-iiop-ssl	684	udp		CORBA IIOP SSL
+    mdc-portmapper	685	tcp		MDC Port Mapper
+    mdc-portmapper	685	udp		MDC Port Mapper
+    hcp-wismar	686	tcp		Hardware Control Protocol Wismar
+    hcp-wismar	686	udp		Hardware Control Protocol Wismar
+    asipregistry	687	tcp		
+    asipregistry	687	udp		
+    realm-rusd	688	tcp		ApplianceWare managment protocol
+    realm-rusd	688	udp		ApplianceWare managment protocol
+    nmap	689	tcp		NMAP
+    nmap	689	udp		NMAP
+    vatp	690	tcp		Velneo Application Transfer Protocol
+    vatp	690	udp		Velneo Application Transfer Protocol
+    msexch-routing	691	tcp		MS Exchange Routing
+    msexch-routing	691	udp		MS Exchange Routing
+    hyperwave-isp	692	tcp		Hyperwave-ISP
+    hyperwave-isp	692	udp		Hyperwave-ISP
+    connendp	693	tcp		almanid Connection Endpoint
+    connendp	693	udp		almanid Connection Endpoint
+    ha-cluster	694	tcp		
+    ha-cluster	694	udp		
+    ieee-mms-ssl	695	tcp		IEEE-MMS-SSL
+    ieee-mms-ssl	695	udp		IEEE-MMS-SSL
+    rushd	696	tcp		RUSHD
+    rushd	696	udp		RUSHD
+    uuidgen	697	tcp		UUIDGEN
+    uuidgen	697	udp		UUIDGEN
+    olsr	698	tcp		OLSR
+    olsr	698	udp		OLSR
+    accessnetwork	699	tcp		Access Network
+    accessnetwork	699	udp		Access Network
+    epp	700	tcp		Extensible Provisioning Protocol
+    epp	700	udp		Extensible Provisioning Protocol
+    lmp	701	tcp		Link Management Protocol (LMP)
+    lmp	701	udp		Link Management Protocol (LMP)
+    iris-beep	702	tcp		IRIS over BEEP
+    iris-beep	702	udp		IRIS over BEEP
+    elcsd	704	tcp		errlog copy/server daemon
+    elcsd	704	udp		errlog copy/server daemon
+    agentx	705	tcp		AgentX
+    agentx	705	udp		AgentX
+    silc	706	tcp		SILC
+    silc	706	udp		SILC
+    borland-dsj	707	tcp		Borland DSJ
+    borland-dsj	707	udp		Borland DSJ
+    entrust-kmsh	709	tcp		Entrust Key Management Service Handler
+    entrust-kmsh	709	udp		Entrust Key Management Service Handler
+    entrust-ash	710	tcp		Entrust Administration Service Handler
+    entrust-ash	710	udp		Entrust Administration Service Handler
+    cisco-tdp	711	tcp		Cisco TDP
+    cisco-tdp	711	udp		Cisco TDP
+    tbrpf	712	tcp		TBRPF
+    tbrpf	712	udp		TBRPF
+    iris-xpc	713	tcp		IRIS over XPC
+    iris-xpc	713	udp		IRIS over XPC
+    iris-xpcs	714	tcp		IRIS over XPCS
+    iris-xpcs	714	udp		IRIS over XPCS
+    iris-lwz	715	tcp		IRIS-LWZ
+    iris-lwz	715	udp		IRIS-LWZ
+    pana	716	udp		PANA Messages
+    netviewdm1	729	tcp		IBM NetView DM/6000 Server/Client
+    netviewdm1	729	udp		IBM NetView DM/6000 Server/Client
+    netviewdm2	730	tcp		IBM NetView DM/6000 send/tcp
+    netviewdm2	730	udp		IBM NetView DM/6000 send/tcp
+    netviewdm3	731	tcp		IBM NetView DM/6000 receive/tcp
+    netviewdm3	731	udp		IBM NetView DM/6000 receive/tcp
+    netgw	741	tcp		netGW
+    netgw	741	udp		netGW
+    netrcs	742	tcp		Network based Rev. Cont. Sys.
+    netrcs	742	udp		Network based Rev. Cont. Sys.
+    flexlm	744	tcp		Flexible License Manager
+    flexlm	744	udp		Flexible License Manager
+    fujitsu-dev	747	tcp		Fujitsu Device Control
+    fujitsu-dev	747	udp		Fujitsu Device Control
+    ris-cm	748	tcp		Russell Info Sci Calendar Manager
+    ris-cm	748	udp		Russell Info Sci Calendar Manager
+    kerberos-adm	749	tcp		kerberos administration
+    kerberos-adm	749	udp		kerberos administration
+    rfile	750	tcp	kerberos4,kerberos-iv,kdc	
+    loadav	750	udp	kerberos4,kerberos-iv,kdc	Kerberos (server)
+    pump	751	tcp	kerberos-master	
+    pump	751	udp	kerberos-master,kerberos_master	Kerberos authentication
+    qrh	752	tcp		
+    qrh	752	udp	passwd-server,passwd_server	Kerberos passwd server
+    rrh	753	tcp		
+    rrh	753	udp		
+    tell	754	tcp	krb-prop,krb_prop,krb5_prop,hprop	send
+    tell	754	udp		send
+    nlogin	758	tcp		
+    nlogin	758	udp		
+    con	759	tcp		
+    con	759	udp		
+    ns	760	tcp		
+    ns	760	udp		
+    rxe	761	tcp		
+    rxe	761	udp		
+    quotad	762	tcp		
+    quotad	762	udp		
+    cycleserv	763	tcp		
+    cycleserv	763	udp		
+    omserv	764	tcp		
+    omserv	764	udp		
+    webster	765	tcp		
+    webster	765	udp		
+    phonebook	767	tcp		phone
+    phonebook	767	udp		phone
+    vid	769	tcp		
+    vid	769	udp		
+    cadlock	770	tcp		
+    cadlock	770	udp		
+    rtip	771	tcp		
+    rtip	771	udp		
+    cycleserv2	772	tcp		
+    cycleserv2	772	udp		
+    submit	773	tcp		
+    notify	773	udp		
+    rpasswd	774	tcp		
+    acmaint-dbd	774	udp		
+    entomb	775	tcp	moira-db,moira_db	Moira database
+    acmaint-transd	775	udp		
+    wpages	776	tcp		
+    wpages	776	udp		
+    multiling-http	777	tcp	moira-update,moira_update	Multiling HTTP
+    multiling-http	777	udp		Multiling HTTP
+    moira-ureg	779	udp	moira_ureg	Moira user registration
+    wpgs	780	tcp		
+    wpgs	780	udp		
+    spamd	783	tcp		spamassassin daemon
+    mdbs-daemon	800	tcp		
+    mdbs-daemon	800	udp		
+    device	801	tcp		
+    device	801	udp		
+    mbap-s	802	tcp		Modbus Application Protocol Secure
+    mbap-s	802	udp		Modbus Application Protocol Secure
+    fcp-udp	810	tcp		FCP
+    fcp-udp	810	udp		FCP
+    itm-mcell-s	828	tcp		
+    itm-mcell-s	828	udp		
+    pkix-3-ca-ra	829	tcp		PKIX-3 CA/RA
+    pkix-3-ca-ra	829	udp		PKIX-3 CA/RA
+    netconf-ssh	830	tcp		NETCONF over SSH
+    netconf-ssh	830	udp		NETCONF over SSH
+    netconf-beep	831	tcp		NETCONF over BEEP
+    netconf-beep	831	udp		NETCONF over BEEP
+    netconfsoaphttp	832	tcp		NETCONF for SOAP over HTTPS
+    netconfsoaphttp	832	udp		NETCONF for SOAP over HTTPS
+    netconfsoapbeep	833	tcp		NETCONF for SOAP over BEEP
+    netconfsoapbeep	833	udp		NETCONF for SOAP over BEEP
+    dhcp-failover2	847	tcp		dhcp-failover 2
+    dhcp-failover2	847	udp		dhcp-failover 2
+    gdoi	848	tcp		GDOI
+    gdoi	848	udp		GDOI
+    domain-s	853	tcp		DNS query-response protocol run over TLS
+    domain-s	853	udp		DNS query-response protocol run over TLS
+    dlep	854	tcp		Dynamic Link Exchange Protocol (DLEP)
+    dlep	854	udp		Dynamic Link Exchange Protocol (DLEP)
+    iscsi	860	tcp		iSCSI
+    iscsi	860	udp		iSCSI
+    owamp-control	861	tcp		OWAMP-Control
+    owamp-test	861	udp		OWAMP-Test
+    twamp-control	862	tcp		TWAMP-Control
+    twamp-test	862	udp		TWAMP-Test Receiver Port
+    supfilesrv	871	tcp		Software Upgrade Protocol server
+    rsync	873	tcp		
+    rsync	873	udp		
+    iclcnet-locate	886	tcp		ICL coNETion locate server
+    iclcnet-locate	886	udp		ICL coNETion locate server
+    iclcnet-svinfo	887	tcp		ICL coNETion server info
+    iclcnet-svinfo	887	udp		ICL coNETion server info
+    accessbuilder	888	tcp		AccessBuilder
+    accessbuilder	888	udp		AccessBuilder
+    omginitialrefs	900	tcp		OMG Initial Refs
+    omginitialrefs	900	udp		OMG Initial Refs
+    smpnameres	901	tcp		SMPNAMERES
+    smpnameres	901	udp		SMPNAMERES
+    ideafarm-door	902	tcp		self documenting Telnet Door
+    ideafarm-door	902	udp		self documenting Telnet Door
+    ideafarm-panic	903	tcp		self documenting Telnet Panic Door
+    ideafarm-panic	903	udp		self documenting Telnet Panic Door
+    kink	910	tcp		Kerberized Internet Negotiation of Keys (KINK)
+    kink	910	udp		Kerberized Internet Negotiation of Keys (KINK)
+    xact-backup	911	tcp		
+    xact-backup	911	udp		
+    apex-mesh	912	tcp		APEX relay-relay service
+    apex-mesh	912	udp		APEX relay-relay service
+    apex-edge	913	tcp		APEX endpoint-relay service
+    apex-edge	913	udp		APEX endpoint-relay service
+    rift-lies	914	udp		Routing in Fat Trees Link Information Element
+    rift-ties	915	udp		Routing in Fat Trees Topology Information Element
+    rndc	953	tcp		BIND9 remote name daemon controller
+    ftps-data	989	tcp		ftp protocol, data, over TLS/SSL
+    ftps-data	989	udp		ftp protocol, data, over TLS/SSL
+    ftps	990	tcp		ftp protocol, control, over TLS/SSL
+    ftps	990	udp		ftp protocol, control, over TLS/SSL
+    nas	991	tcp		Netnews Administration System
+    nas	991	udp		Netnews Administration System
+    telnets	992	tcp		telnet protocol over TLS/SSL
+    telnets	992	udp		telnet protocol over TLS/SSL
+    imaps	993	tcp		IMAP over TLS protocol
+    pop3s	995	tcp		POP3 over TLS protocol
+    pop3s	995	udp		POP3 over TLS protocol
+    vsinet	996	tcp		
+    vsinet	996	udp		
+    maitrd	997	tcp		
+    maitrd	997	udp		
+    busboy	998	tcp		
+    puparp	998	udp		
+    garcon	999	tcp		
+    applix	999	udp		Applix ac
+    cadlock2	1000	tcp		
+    cadlock2	1000	udp		
+    webpush	1001	tcp		HTTP Web Push
+    surf	1010	tcp		
+    surf	1010	udp		
+    exp1	1021	tcp		RFC3692-style Experiment 1
+    exp1	1021	udp		RFC3692-style Experiment 1
+    exp2	1022	tcp		RFC3692-style Experiment 2
+    exp2	1022	udp		RFC3692-style Experiment 2
+    socks	1080	tcp		Socks
+    proofd	1093	tcp		PROOFD
+    rootd	1094	tcp		ROOTD
+    rmiregistry	1099	tcp		RMI Registry
+    kwdb-commn	1127	tcp	supfiledbg	KWDB Remote Communication
+    sgi-storman	1178	tcp	skkserv	SGI Storage Manager
+    openvpn	1194	tcp		OpenVPN
+    openvpn	1194	udp		OpenVPN
+    eoss	1210	udp	predict	EOSS
+    bvcontrol	1236	tcp	rmtcfg	Gracilis Packeten remote config server
+    bmc-patroldb	1313	tcp	xtel	BMC_PATROLDB
+    pdps	1314	tcp	xtelw	Photoscript Distributed Printing System
+    lotusnote	1352	tcp	lotusnotes	Lotus Note
+    ms-sql-s	1433	tcp		Microsoft-SQL-Server
+    ms-sql-m	1434	udp		Microsoft-SQL-Monitor
+    ingreslock	1524	tcp		ingres
+    sightline	1645	tcp	datametrics,old-radius	SightLine
+    sightline	1645	udp	datametrics,old-radius	SightLine
+    sa-msg-port	1646	tcp	old-radacct	
+    sa-msg-port	1646	udp	old-radacct	
+    kermit	1649	tcp		
+    groupwise	1677	tcp		
+    l2f	1701	udp	l2tp	
+    radius	1812	tcp		RADIUS
+    radius	1812	udp		RADIUS
+    radius-acct	1813	tcp	radacct	RADIUS Accounting
+    radius-acct	1813	udp	radacct	RADIUS Accounting
+    cisco-sccp	2000	tcp		Cisco SCCP
+    nfs	2049	tcp		Network File System - Sun Microsystems
+    nfs	2049	udp		Network File System - Sun Microsystems
+    gnunet	2086	tcp		GNUnet
+    gnunet	2086	udp		GNUnet
+    rtcm-sc104	2101	tcp		RTCM SC-104 IANA 1/29/99
+    rtcm-sc104	2101	udp		
+    zephyr-srv	2102	udp		Zephyr server
+    zephyr-clt	2103	udp		Zephyr serv-hm connection
+    zephyr-hm	2104	udp		Zephyr hostmanager
+    gsigatekeeper	2119	tcp		GSIGATEKEEPER
+    scientia-ssdb	2121	tcp	iprop	SCIENTIA-SSDB
+    gris	2135	tcp		Grid Resource Information Server
+    cvspserver	2401	tcp		CVS client/server operations
+    venus	2430	tcp		codacon port
+    venus	2430	udp		Venus callback/wbc interface
+    venus-se	2431	tcp		tcp side effects
+    venus-se	2431	udp		udp sftp side effect
+    codasrv	2432	tcp		not used
+    codasrv	2432	udp		server port
+    codasrv-se	2433	tcp		tcp side effects
+    codasrv-se	2433	udp		udp sftp side effect
+    mon	2583	tcp		MON
+    mon	2583	udp		MON
+    hpstgmgr	2600	tcp	zebrasrv	HPSTGMGR
+    discp-client	2601	tcp	zebra	zebra vty
+    discp-server	2602	tcp	ripd	ripd vty (zebra)
+    servicemeter	2603	tcp	ripngd	Service Meter
+    nsc-ccs	2604	tcp	ospfd	NSC CCS
+    nsc-posa	2605	tcp	bgpd	NSC POSA
+    netmon	2606	tcp	ospf6d	Dell Netmon
+    connection	2607	tcp	ospfapi	Dell Connection
+    wag-service	2608	tcp	isisd	Wag Service
+    dict	2628	tcp		DICT
+    f5-globalsite	2792	tcp		
+    gsiftp	2811	tcp		GSI FTP
+    gpsd	2947	tcp		GPS Daemon request/response protocol
+    gds-db	3050	tcp	gds_db	gds_db
+    icpv2	3130	udp	icp	ICPv2
+    isns	3205	tcp		iSNS Server Port
+    isns	3205	udp		iSNS Server Port
+    iscsi-target	3260	tcp		iSCSI port
+    mysql	3306	tcp		MySQL
+    ms-wbt-server	3389	tcp		MS WBT Server
+    nut	3493	tcp		Network UPS Tools
+    nut	3493	udp		Network UPS Tools
+    distcc	3632	tcp		distributed compiler
+    daap	3689	tcp		Digital Audio Access Protocol (iTunes)
+    svn	3690	tcp	subversion	Subversion
+    suucp	4031	tcp		UUCP over SSL
+    sysrqd	4094	tcp		sysrq daemon
+    sieve	4190	tcp		ManageSieve Protocol
+    f5-iquery	4353	tcp		F5 iQuery
+    epmd	4369	tcp		Erlang Port Mapper Daemon
+    remctl	4373	tcp		Remote Authenticated Command Service
+    ntske	4460	tcp		Network Time Security Key Establishment
+    ipsec-nat-t	4500	udp		IPsec NAT-Traversal
+    fax	4557	tcp		FAX transmission service (old)
+    hylafax	4559	tcp		HylaFAX
+    iax	4569	udp		Inter-Asterisk eXchange
+    mtn	4691	tcp		monotone Netsync Protocol
+    radmin-port	4899	tcp		RAdmin Port
+    munin	4949	tcp	lrrd	Munin Graphing Framework
+    sip	5060	tcp		SIP
+    sip	5060	udp		SIP
+    sips	5061	tcp	sip-tls	SIP-TLS
+    sips	5061	udp	sip-tls	SIP-TLS
+    xmpp-client	5222	tcp	jabber-client	XMPP Client Connection
+    xmpp-server	5269	tcp	jabber-server	XMPP Server Connection
+    cfengine	5308	tcp		CFengine
+    mdns	5353	udp		Multicast DNS
+    postgresql	5432	tcp	postgres	PostgreSQL Database
+    personal-agent	5555	udp	rplay	Personal Agent
+    freeciv	5556	tcp	rptp	Freeciv gameplay
+    nrpe	5666	tcp		Nagios Remote Plugin Executor
+    nsca	5667	tcp		Nagios Agent - NSCA
+    amqps	5671	tcp		amqp protocol over TLS/SSL
+    amqp	5672	tcp		AMQP
+    auriga-router	5680	tcp	canna	Auriga Router Service
+    x11	6000	tcp	x11-0	X Window System
+    x11-1	6001	tcp		X Window System
+    x11-2	6002	tcp		X Window System
+    x11-3	6003	tcp		X Window System
+    x11-4	6004	tcp		X Window System
+    x11-5	6005	tcp		X Window System
+    x11-6	6006	tcp		X Window System
+    x11-7	6007	tcp		X Window System
+    gnutella-svc	6346	tcp		gnutella
+    gnutella-svc	6346	udp		
+    gnutella-rtr	6347	tcp		gnutella
+    gnutella-rtr	6347	udp		
+    redis	6379	tcp		An advanced key-value cache and store
+    sge-qmaster	6444	tcp	sge_qmaster	Grid Engine Qmaster Service
+    sge-execd	6445	tcp	sge_execd	Grid Engine Execution Service
+    mysql-proxy	6446	tcp		MySQL Proxy
+    syslog-tls	6514	tcp		Syslog over TLS
+    sane-port	6566	tcp	sane,saned	SANE Control Port
+    ircd	6667	tcp		IRCU
+    babel	6696	udp		Babel Routing Protocol
+    ircs-u	6697	tcp		Internet Relay Chat via TLS/SSL
+    bittorrent	6881	tcp		BitTorrent (conventional port, not IANA-assigned)
+    bittorrent	6881	udp		BitTorrent (conventional port, not IANA-assigned)
+    afs3-fileserver	7000	tcp	bbs	file server itself
+    afs3-fileserver	7000	udp		file server itself
+    afs3-callback	7001	udp		callbacks to cache managers
+    afs3-prserver	7002	udp		users & groups database
+    afs3-vlserver	7003	udp		volume location database
+    afs3-kaserver	7004	udp		AFS/Kerberos authentication service
+    afs3-volser	7005	udp		volume managment server
+    afs3-bos	7007	udp		basic overseer process
+    afs3-update	7008	udp		server-to-server updater
+    afs3-rmtsys	7009	udp		remote cache manager service
+    font-service	7100	tcp	xfs	X Font Service
+    intu-ec-client	8021	tcp	zope-ftp	Intuit Entitlement Client
+    http-alt	8080	tcp	webcache	HTTP Alternate (see port 80)
+    http-alt	8080	udp		HTTP Alternate (see port 80)
+    sunproxyadmin	8081	tcp	tproxy	Sun Proxy Admin Service
+    radan-http	8088	tcp	omniorb	Radan HTTP
+    puppet	8140	tcp		The Puppet master service
+    http-wmap	8990	tcp	clc-build-daemon	webmail HTTP service
+    xinetd	9098	tcp		
+    bacula-dir	9101	tcp		Bacula Director
+    bacula-fd	9102	tcp		Bacula File Daemon
+    bacula-sd	9103	tcp		Bacula Storage Daemon
+    git	9418	tcp		git pack transfer service
+    xmms2	9667	tcp		Cross-platform Music Multiplexing System
+    zope	9673	tcp		zope server
+    ndmp	10000	tcp	webmin	Network Data Management Protocol
+    zabbix-agent	10050	tcp		Zabbix Agent
+    zabbix-trapper	10051	tcp		Zabbix Trapper
+    amanda	10080	tcp		Amanda
+    famdc	10081	tcp	kamanda	FAM Archive Server
+    amandaidx	10082	tcp		amanda backup services
+    amidxtape	10083	tcp		amanda backup services
+    nbd	10809	tcp		Network Block Device
+    dicom	11112	tcp		DICOM
+    hkp	11371	tcp		OpenPGP HTTP Keyserver
+    sgi-cmsd	17001	udp		Cluster membership services daemon
+    sgi-crsd	17002	udp		
+    sgi-gcd	17003	udp		SGI Group membership daemon
+    sgi-cad	17004	tcp		Cluster Admin daemon
+    db-lsp	17500	tcp		Dropbox LanSync Protocol
+    dcap	22125	tcp		dCache Access Protocol
+    gsidcap	22128	tcp		GSI dCache Access Protocol
+    wnn6	22273	tcp		wnn6
+    binkp	24554	tcp		BINKP
+    asp	27374	tcp		Address Search Protocol
+    asp	27374	udp		
+    csync2	30865	tcp		cluster synchronization tool
+    """#

@@ -40,12 +40,15 @@ public struct ServiceRegistry: Sendable {
         var services: [Service] = []
         for line in table.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count >= 3, let number = UInt16(fields[1]), let transport = Transport(rawValue: String(fields[2]))
+            guard fields.count >= 3, let number = UInt16(fields[1]),
+                let transport = Transport(rawValue: String(fields[2]))
             else { continue }
             let aliases = fields.count > 3 ? fields[3].split(separator: ",").map(String.init) : []
             let summary = fields.count > 4 ? String(fields[4]) : ""
             services.append(
-                Service(name: String(fields[0]), port: Port(number), transport: transport, aliases: aliases, summary: summary)
+                Service(
+                    name: String(fields[0]), port: Port(number), transport: transport, aliases: aliases,
+                    summary: summary)
             )
         }
         var byName: [String: [Int]] = [:]

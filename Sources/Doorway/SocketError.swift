@@ -72,20 +72,27 @@ public struct SocketError: Error, Hashable, Sendable, CustomStringConvertible {
             return connecting(endpoint, timeout: timeout, first.error)
         }
         if case ChannelError.connectTimeout = error {
-            return SocketError(.timedOut, endpoint: endpoint,
-                reason: "no answer from \(endpoint) within \(timeout); check the address, or allow longer with a connect timeout")
+            return SocketError(
+                .timedOut, endpoint: endpoint,
+                reason:
+                    "no answer from \(endpoint) within \(timeout); check the address, or allow longer with a connect timeout"
+            )
         }
         switch errnoCode(of: error) {
         case ECONNREFUSED:
-            return SocketError(.connectionRefused, endpoint: endpoint,
-                reason: "connection refused by \(endpoint): nothing is listening there; start the server or check the port")
+            return SocketError(
+                .connectionRefused, endpoint: endpoint,
+                reason:
+                    "connection refused by \(endpoint): nothing is listening there; start the server or check the port")
         case ENETUNREACH, EHOSTUNREACH:
-            return SocketError(.unreachable, endpoint: endpoint,
+            return SocketError(
+                .unreachable, endpoint: endpoint,
                 reason: "cannot reach \(endpoint): no route to that host; check the address and the network")
         case ETIMEDOUT:
             return SocketError(.timedOut, endpoint: endpoint, reason: "connecting to \(endpoint) timed out")
         case ENOENT:
-            return SocketError(.connectionRefused, endpoint: endpoint,
+            return SocketError(
+                .connectionRefused, endpoint: endpoint,
                 reason: "no socket at \(endpoint): nothing is listening there; start the server or check the path")
         default:
             return SocketError(.other, endpoint: endpoint, reason: "cannot connect to \(endpoint): \(error)")

@@ -33,7 +33,9 @@ extension TransportParameters {
         let isTCP = transport == .tcp
         if role != .accepted {
             // Set before listen/connect so the window scale in the handshake reflects the receive buffer.
-            if let size = sendBufferSize { options.append(key: ChannelOptions.socketOption(.so_sndbuf), value: Int(size)) }
+            if let size = sendBufferSize {
+                options.append(key: ChannelOptions.socketOption(.so_sndbuf), value: Int(size))
+            }
             if let size = receiveBufferSize {
                 options.append(key: ChannelOptions.socketOption(.so_rcvbuf), value: Int(size))
             }
@@ -54,8 +56,11 @@ extension TransportParameters {
             if let noDelay { options.append(key: ChannelOptions.socketOption(.tcp_nodelay), value: noDelay ? 1 : 0) }
             if let keepAlive {
                 options.append(key: ChannelOptions.socketOption(.so_keepalive), value: 1)
-                options.append(key: ChannelOptions.Types.SocketOption.keepAliveIdle, value: Int(keepAlive.idle.components.seconds))
-                options.append(key: ChannelOptions.Types.SocketOption.keepAliveInterval, value: Int(keepAlive.interval.components.seconds))
+                options.append(
+                    key: ChannelOptions.Types.SocketOption.keepAliveIdle, value: Int(keepAlive.idle.components.seconds))
+                options.append(
+                    key: ChannelOptions.Types.SocketOption.keepAliveInterval,
+                    value: Int(keepAlive.interval.components.seconds))
                 options.append(key: ChannelOptions.Types.SocketOption.keepAliveCount, value: Int(keepAlive.count))
             }
         }
@@ -85,7 +90,9 @@ public struct AppliedParameters: Hashable, Sendable, CustomStringConvertible {
     public var reuseAddress: Bool?
 
     /// Reads the parameters from a live channel's socket.
-    public static func read(from channel: any Channel, transport: Transport, requested: TransportParameters)
+    public static func read(
+        from channel: any Channel, transport: Transport, requested: TransportParameters
+    )
         async throws -> AppliedParameters
     {
         try await channel.eventLoop.submit {
@@ -93,7 +100,9 @@ public struct AppliedParameters: Hashable, Sendable, CustomStringConvertible {
         }.get()
     }
 
-    static func read(onEventLoop channel: any Channel, transport: Transport, requested: TransportParameters) throws
+    static func read(
+        onEventLoop channel: any Channel, transport: Transport, requested: TransportParameters
+    ) throws
         -> AppliedParameters
     {
         guard let options = channel.syncOptions else { throw SocketError.closed }
@@ -132,7 +141,9 @@ public struct AppliedParameters: Hashable, Sendable, CustomStringConvertible {
         buffer("send buffer", sendBufferSize, requested.sendBufferSize)
         buffer("receive buffer", receiveBufferSize, requested.receiveBufferSize)
         if let mss = maximumSegmentSize {
-            lines.append("maximum segment size: \(mss) bytes" + (requested.maximumSegmentSize.map { " (requested \($0))" } ?? ""))
+            lines.append(
+                "maximum segment size: \(mss) bytes" + (requested.maximumSegmentSize.map { " (requested \($0))" } ?? "")
+            )
         }
         if let noDelay { lines.append("no-delay: \(noDelay ? "on" : "off")") }
         if transport == .tcp {

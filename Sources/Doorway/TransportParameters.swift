@@ -104,7 +104,9 @@ public struct TransportParameters: Hashable, Sendable {
                 throw fail("maximum segment size", mss, "is a TCP parameter and \(transport) has no segments; drop it")
             }
             guard Self.segmentSizeRange.contains(mss) else {
-                throw fail("maximum segment size", mss, "must be \(Self.segmentSizeRange.lowerBound)–\(Self.segmentSizeRange.upperBound) bytes")
+                throw fail(
+                    "maximum segment size", mss,
+                    "must be \(Self.segmentSizeRange.lowerBound)–\(Self.segmentSizeRange.upperBound) bytes")
             }
         }
         if let noDelay, transport != .tcp {
@@ -139,7 +141,9 @@ public struct TransportParameters: Hashable, Sendable {
             throw fail("idle timeout", idleTimeout, "must be longer than zero")
         }
         if let lingerTimeout {
-            guard transport.isStream else { throw fail("linger timeout", lingerTimeout, "is for streams; UDP queues nothing to wait for") }
+            guard transport.isStream else {
+                throw fail("linger timeout", lingerTimeout, "is for streams; UDP queues nothing to wait for")
+            }
             guard lingerTimeout >= .zero else { throw fail("linger timeout", lingerTimeout, "must not be negative") }
         }
     }

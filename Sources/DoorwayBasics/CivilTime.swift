@@ -16,7 +16,9 @@ import Musl
 package struct CivilTime: Equatable, Sendable {
     package static let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     package static let longDayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-    package static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    package static let monthNames = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
 
     /// Every format written from this has a four-digit year, so times are clamped to 0001-01-01 ... 9999-12-31
     /// rather than producing a malformed field (or failing inside gmtime_r) for absurd timestamps.
@@ -29,7 +31,9 @@ package struct CivilTime: Equatable, Sendable {
     package var weekday: Int
 
     package init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, weekday: Int) {
-        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
+        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (
+            year, month, day, hour, minute, second
+        )
         self.weekday = weekday
     }
 

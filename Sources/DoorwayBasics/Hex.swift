@@ -36,7 +36,9 @@ package enum Hex {
 
     /// The sixteen digits of `value`, most significant first (its eight bytes, big-endian).
     package static func encode(_ value: UInt64, uppercase: Bool = false) -> String {
-        encode(stride(from: 56, through: 0, by: -8).map { UInt8(truncatingIfNeeded: value >> UInt64($0)) }, uppercase: uppercase)
+        encode(
+            stride(from: 56, through: 0, by: -8).map { UInt8(truncatingIfNeeded: value >> UInt64($0)) },
+            uppercase: uppercase)
     }
 
     /// The value of one digit in either case, or nil.

@@ -147,7 +147,9 @@ public enum MultipartByteRanges: Sendable {
     }
 
     /// `\r\n--boundary\r\nContent-Type: type\r\nContent-Range: bytes first-last/length\r\n\r\n`
-    public static func partHeader(boundary: String, contentType: String, range: ClosedRange<Int>, length: Int)
+    public static func partHeader(
+        boundary: String, contentType: String, range: ClosedRange<Int>, length: Int
+    )
         -> String
     {
         "\r\n--\(boundary)\r\nContent-Type: \(contentType)\r\n"

@@ -58,4 +58,3 @@ public final class DownloadFile {
         _ = value.withCString { setxattr(path, validatorAttribute, $0, strlen($0), 0) }
     }
 }
-

@@ -73,7 +73,8 @@ public final class HTTPClient: Sendable {
     public func get(_ url: String, headers: HTTPHeaders = [:]) async throws -> Response {
         let body = NIOLockedValueBox(ByteBuffer())
         let limit = maximumBodySize
-        let head = try await get(url, headers: headers) { _ in } body: { chunk in
+        let head = try await get(url, headers: headers) { _ in
+        } body: { chunk in
             try body.withLockedValue { body in
                 var chunk = chunk
                 guard body.readableBytes + chunk.readableBytes <= limit else {
@@ -102,7 +103,9 @@ public final class HTTPClient: Sendable {
         while true {
             let exchange = try await send(to: address, headers: headers)
             let response = exchange.head
-            if [301, 302, 303, 307, 308].contains(response.status.code), let location = response.headers.first(name: "location") {
+            if [301, 302, 303, 307, 308].contains(response.status.code),
+                let location = response.headers.first(name: "location")
+            {
                 try await exchange.drain()
                 guard redirects < maximumRedirects else {
                     throw HTTPClientError.tooManyRedirects(limit: maximumRedirects, last: address)
@@ -134,7 +137,8 @@ public final class HTTPClient: Sendable {
         let request = HTTPRequestHead(version: .http1_1, method: .GET, uri: address.target, headers: headers)
         // A kept-alive connection may have been closed by the server meanwhile: then retry on a new one.
         if let link = takeIdle(for: address.authority) {
-            if let exchange = try? await Exchange.start(request, on: link, client: self, address: address, reused: true) {
+            if let exchange = try? await Exchange.start(request, on: link, client: self, address: address, reused: true)
+            {
                 return exchange
             }
             try? await link.channel.close()
@@ -155,7 +159,9 @@ public final class HTTPClient: Sendable {
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
                 try channel.pipeline.syncOperations.addHandler(reader)
                 try channel.pipeline.syncOperations.addHandler(RequestOnConnect(request))
-                readers.withLockedValue { $0[ObjectIdentifier(channel)] = NIOLoopBound(reader, eventLoop: channel.eventLoop) }
+                readers.withLockedValue {
+                    $0[ObjectIdentifier(channel)] = NIOLoopBound(reader, eventLoop: channel.eventLoop)
+                }
             }
         }
         guard let reader = readers.withLockedValue({ $0[ObjectIdentifier(channel)] }) else {
@@ -327,28 +333,37 @@ public struct HTTPClientError: Error, Hashable, Sendable, CustomStringConvertibl
     public var kind: Kind
     public var description: String
 
-    static let closedEarly = HTTPClientError(kind: .closedEarly, description: "the server closed the connection before the response was complete")
+    static let closedEarly = HTTPClientError(
+        kind: .closedEarly, description: "the server closed the connection before the response was complete")
 
     static func noResponse(_ cause: (any Error)?) -> HTTPClientError {
         let because = cause.map { " (\($0))" } ?? ""
-        return HTTPClientError(kind: .noResponse, description: "the server closed the connection without a response\(because)")
+        return HTTPClientError(
+            kind: .noResponse, description: "the server closed the connection without a response\(because)")
     }
 
     static func bodyCutShort(received: Int, expected: Int?) -> HTTPClientError {
         let of = expected.map { " of \($0)" } ?? ""
-        return HTTPClientError(kind: .bodyCutShort, description: "the body was cut short: the connection closed after \(received)\(of) bytes")
+        return HTTPClientError(
+            kind: .bodyCutShort,
+            description: "the body was cut short: the connection closed after \(received)\(of) bytes")
     }
 
     static func timedOut(after duration: Duration) -> HTTPClientError {
-        HTTPClientError(kind: .timedOut, description: "the server sent nothing for \(duration.components.seconds) s; try again or raise --timeout")
+        HTTPClientError(
+            kind: .timedOut,
+            description: "the server sent nothing for \(duration.components.seconds) s; try again or raise --timeout")
     }
 
     static func tooManyRedirects(limit: Int, last: WebAddress) -> HTTPClientError {
-        HTTPClientError(kind: .tooManyRedirects, description: "more than \(limit) redirects (the last to \(last)); raise --max-redirects")
+        HTTPClientError(
+            kind: .tooManyRedirects,
+            description: "more than \(limit) redirects (the last to \(last)); raise --max-redirects")
     }
 
     static func bodyTooLarge(limit: Int) -> HTTPClientError {
-        HTTPClientError(kind: .bodyTooLarge, description: "the body is larger than \(limit) bytes; stream it to a file instead")
+        HTTPClientError(
+            kind: .bodyTooLarge, description: "the body is larger than \(limit) bytes; stream it to a file instead")
     }
 
     static func protocolViolation(_ what: String) -> HTTPClientError {

@@ -86,7 +86,9 @@ public struct RequestTarget: Equatable, Sendable {
     }
 
     /// Reduces an absolute-form target to the path and query after its authority.
-    private static func stripSchemeAndAuthority(_ bytes: ArraySlice<UInt8>) throws(RequestTargetError)
+    private static func stripSchemeAndAuthority(
+        _ bytes: ArraySlice<UInt8>
+    ) throws(RequestTargetError)
         -> ArraySlice<UInt8>
     {
         let lowered = bytes.prefix(8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }

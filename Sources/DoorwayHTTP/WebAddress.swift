@@ -100,7 +100,8 @@ public struct WebAddress: Hashable, Sendable, CustomStringConvertible {
         if reference.hasPrefix("/") {
             resolved.target = reference
         } else if reference.hasPrefix("?") {
-            resolved.target = String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]) + reference
+            resolved.target =
+                String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]) + reference
         } else {
             let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
             let folder = path.lastIndex(of: "/").map { path[...$0] } ?? "/"

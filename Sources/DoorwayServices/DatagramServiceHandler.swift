@@ -28,7 +28,8 @@ final class DatagramServiceHandler: ChannelInboundHandler {
             takeAnswerFromBudget(),
             let answer = service.datagramAnswer(to: request.data, quotes: quotes, chargenOffset: &chargenOffset)
         else { return }
-        context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: request.remoteAddress, data: answer)), promise: nil)
+        context.write(
+            wrapOutboundOut(AddressedEnvelope(remoteAddress: request.remoteAddress, data: answer)), promise: nil)
         pendingFlush = true
     }
 

@@ -56,11 +56,14 @@ public struct Program: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard quote == nil, !escaped else {
-            throw ParameterError(parameter: "program", value: "\"\(commandLine)\"", reason: "has an unclosed quote or a trailing backslash")
+            throw ParameterError(
+                parameter: "program", value: "\"\(commandLine)\"",
+                reason: "has an unclosed quote or a trailing backslash")
         }
         if inWord { words.append(word) }
         guard let executable = words.first else {
-            throw ParameterError(parameter: "program", value: "\"\"", reason: "is empty; give a program and its arguments")
+            throw ParameterError(
+                parameter: "program", value: "\"\"", reason: "is empty; give a program and its arguments")
         }
         self.init(executable: executable, arguments: Array(words.dropFirst()))
     }
@@ -162,7 +165,8 @@ enum ProgramRun {
             if copy >= 0 { _ = fcntl(copy, F_SETFL, fcntl(copy, F_GETFL) & ~O_NONBLOCK) }
             guard copy >= 0 else {
                 release(identity)
-                throw SocketError(.other, reason: "cannot hand the connection to the program: \(String(cString: strerror(errno)))")
+                throw SocketError(
+                    .other, reason: "cannot hand the connection to the program: \(String(cString: strerror(errno)))")
             }
             return (copy, identity)
         }
@@ -180,11 +184,17 @@ enum ProgramRun {
         guard result == 0 else { return nil }
         switch Int32(storage.ss_family) {
         case AF_INET:
-            return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { SocketAddress($0.pointee) } }
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { SocketAddress($0.pointee) }
+            }
         case AF_INET6:
-            return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { SocketAddress($0.pointee) } }
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { SocketAddress($0.pointee) }
+            }
         case AF_UNIX:
-            return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_un.self, capacity: 1) { SocketAddress($0.pointee) } }
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_un.self, capacity: 1) { SocketAddress($0.pointee) }
+            }
         default:
             return nil
         }
@@ -201,13 +211,14 @@ enum ProgramRun {
         let argv = ([program.executable] + program.arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv + envp { free(pointer) }
         }
         var pid: pid_t = 0
         let status = posix_spawnp(&pid, program.executable, &actions, nil, argv, envp)
         guard status == 0 else {
-            throw SocketError(.other, reason: "cannot run \(program.executable): \(String(cString: strerror(status))); check the path")
+            throw SocketError(
+                .other, reason: "cannot run \(program.executable): \(String(cString: strerror(status))); check the path"
+            )
         }
         return pid
     }

@@ -52,7 +52,9 @@ public enum SimpleService: String, CaseIterable, Sendable, CustomStringConvertib
     /// let server = try await Server.bind(endpoint, transport: .udp,
     ///                                    initializer: SimpleService.echo.initializer(transport: .udp))
     /// ```
-    public func initializer(transport: Transport, quotes: QuoteBook = .standard, limits: DatagramLimits = .init())
+    public func initializer(
+        transport: Transport, quotes: QuoteBook = .standard, limits: DatagramLimits = .init()
+    )
         -> Server.Initializer
     {
         let service = self
@@ -103,7 +105,10 @@ public struct DatagramLimits: Sendable, Hashable {
     /// cannot be set to answer each other forever (the classic echo–chargen loop), and port 0.
     public var ignoredSourcePorts: Set<Port>
 
-    public init(answersPerSecond: Int = 1000, ignoredSourcePorts: Set<Port> = [0, .echo, .discard, .daytime, .qotd, .chargen, .time]) {
+    public init(
+        answersPerSecond: Int = 1000,
+        ignoredSourcePorts: Set<Port> = [0, .echo, .discard, .daytime, .qotd, .chargen, .time]
+    ) {
         self.answersPerSecond = answersPerSecond
         self.ignoredSourcePorts = ignoredSourcePorts
     }

@@ -64,9 +64,9 @@ private func isExecutableFile(_ path: String) -> Bool {
 
 private func runningExecutablePath() -> String {
     #if os(Linux)
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            return resolved
-        }
+    if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        return resolved
+    }
     #endif
     return Bundle.main.executablePath ?? CommandLine.arguments[0]
 }

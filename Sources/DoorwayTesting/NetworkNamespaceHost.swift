@@ -176,7 +176,9 @@ private func ip(_ arguments: [String], quietly: Bool = false) async throws -> St
 ///     let seeder = try hosts[0].start([door, "torrent", "seed", …])
 /// }
 /// ```
-public func withHosts<Result>(_ count: Int, _ body: ([NetworkNamespaceHost]) async throws -> Result) async throws
+public func withHosts<Result>(
+    _ count: Int, _ body: ([NetworkNamespaceHost]) async throws -> Result
+) async throws
     -> Result
 {
     precondition((2...200).contains(count), "withHosts makes 2 to 200 hosts")
@@ -184,7 +186,8 @@ public func withHosts<Result>(_ count: Int, _ body: ([NetworkNamespaceHost]) asy
     let started = StartedProcesses()
     let switchName = "\(prefix)-sw"
     let hosts = (0..<count).map { index in
-        NetworkNamespaceHost(name: "\(prefix)-\(index)", address: "192.0.2.\(index + 1)", interface: "veth0", started: started)
+        NetworkNamespaceHost(
+            name: "\(prefix)-\(index)", address: "192.0.2.\(index + 1)", interface: "veth0", started: started)
     }
     func removeAll() async {
         await started.killAll()

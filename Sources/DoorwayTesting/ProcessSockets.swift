@@ -4,11 +4,11 @@ import DoorwayBasics
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// The sockets a process holds, seen from outside: which ports it listens on or has bound.

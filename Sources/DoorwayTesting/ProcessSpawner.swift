@@ -6,11 +6,11 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Starts the processes of ``Subprocess`` and ``BackgroundProcess``.
@@ -52,7 +52,9 @@ enum ProcessSpawner {
     /// Starts `command` with `streams`, the test process's environment and `overrides`; returns its pid.
     ///
     /// - Throws: ``DoorwayTestingError`` when the program cannot be found or started.
-    static func spawn(_ command: [String], environment overrides: [String: String], streams: StandardStreams)
+    static func spawn(
+        _ command: [String], environment overrides: [String: String], streams: StandardStreams
+    )
         throws -> Int32
     {
         var environment = ProcessInfo.processInfo.environment
@@ -72,7 +74,7 @@ enum ProcessSpawner {
     /// `setpriv`, where the kernel has parent-death signals and util-linux is installed.
     private static let deathSignalShim: String? = {
         #if os(Linux)
-            for path in ["/usr/bin/setpriv", "/bin/setpriv"] where access(path, X_OK) == 0 { return path }
+        for path in ["/usr/bin/setpriv", "/bin/setpriv"] where access(path, X_OK) == 0 { return path }
         #endif
         return nil
     }()
@@ -150,11 +152,11 @@ private final class SpawningThread: Sendable {
 /// three standard streams open.
 private func posixSpawn(_ request: SpawnRequest) throws -> Int32 {
     #if os(Linux)
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+    var actions = posix_spawn_file_actions_t()
+    var attributes = posix_spawnattr_t()
     #else
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
+    var actions: posix_spawn_file_actions_t?
+    var attributes: posix_spawnattr_t?
     #endif
     let streams = request.streamDescriptors
     posix_spawn_file_actions_init(&actions)

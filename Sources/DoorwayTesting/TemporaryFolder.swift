@@ -3,11 +3,11 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// A new, empty folder that no other test (or test run) uses, such as `/tmp/doorway-mail-k3J9aQ`.

@@ -4,11 +4,11 @@ import Doorway
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// A port that is free on every IPv4 and IPv6 address for both TCP and UDP right now, and that this process
@@ -36,9 +36,9 @@ private let handedOut = Mutex(Set<UInt16>())
 /// IPv4 too), or on 0.0.0.0 where IPv6 is off.
 private func canBind(_ port: UInt16, stream: Bool) -> Bool {
     #if os(Linux)
-        let socketType = Int32(stream ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue)
+    let socketType = Int32(stream ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue)
     #else
-        let socketType = stream ? SOCK_STREAM : SOCK_DGRAM
+    let socketType = stream ? SOCK_STREAM : SOCK_DGRAM
     #endif
     let descriptor = socket(AF_INET6, socketType, 0)
     if descriptor >= 0 {

@@ -41,7 +41,9 @@ struct Connect: AsyncParsableCommand {
                 endpoint = try Endpoint(parsing: "unix:\(path)")
             } else {
                 var hostText = host!
-                if hostText.hasPrefix("["), hostText.hasSuffix("]") { hostText = String(hostText.dropFirst().dropLast()) }
+                if hostText.hasPrefix("["), hostText.hasSuffix("]") {
+                    hostText = String(hostText.dropFirst().dropLast())
+                }
                 endpoint = try Endpoint(host: hostText, port: try Port(parsing: port!, transport: options.transport))
             }
             let input = StandardInput.chunks(chunkSize: options.udp ? 8192 : 64 * 1024, lines: options.framing != .raw)
@@ -49,19 +51,25 @@ struct Connect: AsyncParsableCommand {
                 var parameters = options.parameters
                 parameters.idleTimeout = nil
                 parameters.connectTimeout = nil
-                let (socket, peer) = try await DatagramSocket.open(toward: endpoint, parameters: parameters, family: options.family)
+                let (socket, peer) = try await DatagramSocket.open(
+                    toward: endpoint, parameters: parameters, family: options.family)
                 if options.verbose {
-                    printError("door: sending to \(Endpoint(peer)) from \(socket.localEndpoint.map { "\($0)" } ?? "?") (udp)")
+                    printError(
+                        "door: sending to \(Endpoint(peer)) from \(socket.localEndpoint.map { "\($0)" } ?? "?") (udp)")
                     options.report(try await socket.appliedParameters())
                 }
-                try await Relay.run(socket, peer: peer, input: input, idleTimeout: options.parameters.idleTimeout, verbose: options.verbose)
+                try await Relay.run(
+                    socket, peer: peer, input: input, idleTimeout: options.parameters.idleTimeout,
+                    verbose: options.verbose)
                 return
             }
             let client = Client(parameters: options.parameters, family: options.family)
             let connection = try await client.connect(to: endpoint, framing: options.messageFraming)
             if options.verbose {
                 let local = connection.localEndpoint.map { "\($0)" } ?? "?"
-                printError("door: connected to \(connection.remoteEndpoint.map { "\($0)" } ?? "\(endpoint)") from \(local) (\(connection.transport))")
+                printError(
+                    "door: connected to \(connection.remoteEndpoint.map { "\($0)" } ?? "\(endpoint)") from \(local) (\(connection.transport))"
+                )
                 options.report(try await connection.appliedParameters())
             }
             try await Relay.run(connection, input: input)

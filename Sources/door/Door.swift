@@ -13,7 +13,10 @@ struct Door: AsyncParsableCommand {
             A server waits on a port; a client connects to a host and port. `door serve` runs this host's
             applications on their ports; the other commands are netcat-style tools and lookups.
             """,
-        subcommands: [Serve.self, Status.self, Web.self, Get.self, Mail.self, Torrent.self, Tracker.self, Listen.self, Connect.self, ServiceCommand.self, Ports.self],
+        subcommands: [
+            Serve.self, Status.self, Web.self, Get.self, Mail.self, Torrent.self, Tracker.self, Listen.self,
+            Connect.self, ServiceCommand.self, Ports.self,
+        ],
         defaultSubcommand: nil
     )
 }

@@ -45,7 +45,9 @@ struct Get: AsyncParsableCommand {
     @Option(name: .customLong("max-redirects"), help: "Redirects to follow before giving up.")
     var maximumRedirects = 10
 
-    @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Give up when the server is silent for SECONDS.", valueName: "SECONDS"))
+    @Option(
+        name: [.customShort("w"), .long],
+        help: ArgumentHelp("Give up when the server is silent for SECONDS.", valueName: "SECONDS"))
     var timeout: Double = 30
 
     @Flag(name: .shortAndLong, help: "Say on standard error which connection each request uses.")
@@ -114,10 +116,12 @@ struct Get: AsyncParsableCommand {
         }
         let report: (HTTPClient.ResponseHead) throws -> Void = { head in
             if verbose {
-                printError("* \(head.reusedConnection ? "reusing the connection" : "connected") to \(head.address.authority)")
+                printError(
+                    "* \(head.reusedConnection ? "reusing the connection" : "connected") to \(head.address.authority)")
             }
             if include {
-                var text = "HTTP/\(head.version.major).\(head.version.minor) \(head.status.code) \(head.status.reasonPhrase)\r\n"
+                var text =
+                    "HTTP/\(head.version.major).\(head.version.minor) \(head.status.code) \(head.status.reasonPhrase)\r\n"
                 for (name, value) in head.headers { text += "\(name): \(value)\r\n" }
                 try StandardOutput.write(ByteBuffer(string: text + "\r\n"))
             }

@@ -25,7 +25,9 @@ struct Listen: AsyncParsableCommand {
     @Flag(name: [.customShort("k"), .customLong("keep-open")], help: "Keep listening after a connection ends.")
     var keepOpen = false
 
-    @Option(name: .customLong("exec"), help: ArgumentHelp("Run PROGRAM for each connection (tcpserver style).", valueName: "PROGRAM ARGS"))
+    @Option(
+        name: .customLong("exec"),
+        help: ArgumentHelp("Run PROGRAM for each connection (tcpserver style).", valueName: "PROGRAM ARGS"))
     var program: String?
 
     @Option(name: .customLong("max-conns"), help: "Connections served at once with --exec (default 40); others wait.")
@@ -40,8 +42,12 @@ struct Listen: AsyncParsableCommand {
         if let maximumConnections, maximumConnections < 1 {
             throw ValidationError("--max-conns \(maximumConnections) must be at least 1")
         }
-        if program != nil, options.udp { throw ValidationError("--exec needs connections; it cannot be used with --udp") }
-        if program != nil, options.framing != .raw { throw ValidationError("--exec hands the raw socket to the program; drop --framing") }
+        if program != nil, options.udp {
+            throw ValidationError("--exec needs connections; it cannot be used with --udp")
+        }
+        if program != nil, options.framing != .raw {
+            throw ValidationError("--exec hands the raw socket to the program; drop --framing")
+        }
     }
 
     func run() async throws {
@@ -105,7 +111,11 @@ struct Listen: AsyncParsableCommand {
         // Without -k the first connection's end ends the command; either way SIGINT or SIGTERM does.
         _ = try await runUntilSignalled {
             for await channel in accepted {
-                if verbose { printError("door: connection from \(channel.remoteAddress.map { "\(Endpoint($0))" } ?? "?"), running \(program)") }
+                if verbose {
+                    printError(
+                        "door: connection from \(channel.remoteAddress.map { "\(Endpoint($0))" } ?? "?"), running \(program)"
+                    )
+                }
                 if !keepOpen {
                     try? await channel.closeFuture.get()
                     return
@@ -126,7 +136,8 @@ struct Listen: AsyncParsableCommand {
             options.report(try await socket.appliedParameters())
         }
         try await Relay.run(
-            socket, peer: nil, input: StandardInput.chunks(chunkSize: 8192), idleTimeout: options.parameters.idleTimeout,
+            socket, peer: nil, input: StandardInput.chunks(chunkSize: 8192),
+            idleTimeout: options.parameters.idleTimeout,
             verbose: options.verbose
         )
     }

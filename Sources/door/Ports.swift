@@ -1,8 +1,8 @@
 // `door ports`: look up the service registry.
 
 import ArgumentParser
-import Foundation
 import Doorway
+import Foundation
 
 struct Ports: ParsableCommand {
     static let configuration = CommandConfiguration(

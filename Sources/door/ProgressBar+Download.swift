@@ -39,7 +39,8 @@ extension ProgressBar {
             let fraction = min(Double(current) / Double(total), 1)
             let width = 30
             let filled = Int(fraction * Double(width))
-            line += Self.threeWide(fraction * 100) + "% [" + String(repeating: "=", count: filled)
+            line +=
+                Self.threeWide(fraction * 100) + "% [" + String(repeating: "=", count: filled)
                 + String(repeating: " ", count: width - filled) + "] "
             if rate > 0, !final { line += "ETA \(Int(Double(total - current) / rate)) s " }
         }

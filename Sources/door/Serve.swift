@@ -29,13 +29,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("config"), help: ArgumentHelp("A TOML configuration.", valueName: "FILE"))
     var configFile: String?
 
-    @Option(name: .customLong("data"), help: ArgumentHelp("The data folder (default: the configuration's, else door-data).", valueName: "DIR"))
+    @Option(
+        name: .customLong("data"),
+        help: ArgumentHelp("The data folder (default: the configuration's, else door-data).", valueName: "DIR"))
     var dataFolder: String?
 
     @Option(help: "The address the default services bind (default: every interface); ignored with --config.")
     var address: String = ""
 
-    @Option(help: ArgumentHelp("Where the dashboard, API and metrics listen (default 127.0.0.1:8099).", valueName: "ENDPOINT"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the dashboard, API and metrics listen (default 127.0.0.1:8099).", valueName: "ENDPOINT"))
     var admin: String?
 
     @Flag(help: "Print the effective configuration, commented, and exit.")
@@ -85,7 +89,9 @@ struct Serve: AsyncParsableCommand {
             do {
                 configuration = HostConfiguration.defaults(plan: plan, address: try Host(parsing: address))
             } catch {
-                throw ConfigurationError(file: "the command line", key: "--address", message: "\(error)", fix: "write --address 0.0.0.0 or leave it out")
+                throw ConfigurationError(
+                    file: "the command line", key: "--address", message: "\(error)",
+                    fix: "write --address 0.0.0.0 or leave it out")
             }
         }
         if let dataFolder { configuration.dataFolder = dataFolder }
@@ -93,9 +99,11 @@ struct Serve: AsyncParsableCommand {
             do {
                 configuration.admin.listen = try Endpoint(parsing: admin)
             } catch {
-                throw ConfigurationError(file: "the command line", key: "--admin", message: "\(error)", fix: "write --admin 127.0.0.1:8099")
+                throw ConfigurationError(
+                    file: "the command line", key: "--admin", message: "\(error)", fix: "write --admin 127.0.0.1:8099")
             }
-            try configuration.checkPortConflicts(source: configFile.map { "\($0) with --admin \(admin)" } ?? "--admin \(admin)")
+            try configuration.checkPortConflicts(
+                source: configFile.map { "\($0) with --admin \(admin)" } ?? "--admin \(admin)")
         }
         return configuration
     }
@@ -114,7 +122,9 @@ struct Serve: AsyncParsableCommand {
             printError("door: SIGHUP, configuration reloaded: " + parts.joined(separator: "; "))
             for failure in reload.failed { printError("door: cannot start \(failure.name): \(failure.problem)") }
             if !reload.kept.isEmpty {
-                printError("door: \(reload.kept.joined(separator: " and ")) changed, but keep their values until door serve restarts")
+                printError(
+                    "door: \(reload.kept.joined(separator: " and ")) changed, but keep their values until door serve restarts"
+                )
             }
             printNow(await host.table())
         case .reloadFailed(let problem):

@@ -27,10 +27,13 @@ struct ServiceCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             guard let service = SimpleService(rawValue: name.lowercased()) else {
-                throw fail("unknown service \"\(name)\"; choose one of \(SimpleService.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw fail(
+                    "unknown service \"\(name)\"; choose one of \(SimpleService.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             let transport: Transport = udp ? .udp : .tcp
-            let endpoint = try listen.map { try Endpoint(parsing: $0, transport: transport) }
+            let endpoint =
+                try listen.map { try Endpoint(parsing: $0, transport: transport) }
                 ?? .host(.any, port: PortPlan.current.port(for: service))
             let server = try await Server.bind(
                 endpoint, transport: transport, maximumConnections: udp ? nil : maximumConnections,

@@ -51,7 +51,9 @@ enum StandardInput {
                 while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
                     var line = pending.readSlice(length: newline - pending.readerIndex + 1)!
                     line.moveWriterIndex(to: line.writerIndex - 1)
-                    if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
+                    if line.readableBytesView.last == UInt8(ascii: "\r") {
+                        line.moveWriterIndex(to: line.writerIndex - 1)
+                    }
                     deliver(line)
                 }
                 pending.discardReadBytes()

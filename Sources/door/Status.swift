@@ -37,12 +37,17 @@ struct Status: AsyncParsableCommand {
                 }
                 printNow(
                     ServiceTable.render(
-                        header: ["SERVICE", "KIND", "TRANSPORT", "ENDPOINT", "STATE", "ACTIVE", "TOTAL", "IN", "OUT", "ERRORS"],
+                        header: [
+                            "SERVICE", "KIND", "TRANSPORT", "ENDPOINT", "STATE", "ACTIVE", "TOTAL", "IN", "OUT",
+                            "ERRORS",
+                        ],
                         rows: rows))
             } catch let error as HostError {
                 throw fail(error.description)
             } catch {
-                throw fail("cannot reach door serve's admin endpoint \(admin): \(error); is door serve running, with --admin \(admin)?")
+                throw fail(
+                    "cannot reach door serve's admin endpoint \(admin): \(error); is door serve running, with --admin \(admin)?"
+                )
             }
         }
     }

@@ -16,7 +16,9 @@ struct TransportOptions: ParsableArguments {
     @Flag(name: .customShort("6"), help: "Use IPv6 addresses only.")
     var ipv6Only = false
 
-    @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Give up connecting, or close an idle connection, after SECONDS.", valueName: "SECONDS"))
+    @Option(
+        name: [.customShort("w"), .long],
+        help: ArgumentHelp("Give up connecting, or close an idle connection, after SECONDS.", valueName: "SECONDS"))
     var timeout: Double?
 
     @Option(help: "How messages are cut: raw, lines or length (4-byte big-endian length prefix).")
@@ -48,10 +50,17 @@ struct TransportOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if udp, unixPath != nil { throw ValidationError("--udp and --unix cannot be combined: Unix datagram sockets are not supported") }
+        if udp, unixPath != nil {
+            throw ValidationError("--udp and --unix cannot be combined: Unix datagram sockets are not supported")
+        }
         if ipv4Only, ipv6Only { throw ValidationError("-4 and -6 cannot be combined; choose one address family") }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout \(timeout) must be a number of seconds above zero") }
-        if udp, framing != .raw { throw ValidationError("--framing \(framing.rawValue) is for streams; with --udp each datagram is one message") }
+        if let timeout, !(timeout > 0) {
+            throw ValidationError("--timeout \(timeout) must be a number of seconds above zero")
+        }
+        if udp, framing != .raw {
+            throw ValidationError(
+                "--framing \(framing.rawValue) is for streams; with --udp each datagram is one message")
+        }
         if let maximumMessageSize, maximumMessageSize < 1 {
             throw ValidationError("--max-message \(maximumMessageSize) must be at least 1 byte")
         }

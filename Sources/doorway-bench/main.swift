@@ -119,7 +119,8 @@ do {
     case "echo-client": try await echoClient()
     case "http-floor": try await httpFloor()
     default:
-        FileHandle.standardError.write("usage: doorway-bench bulk-server|bulk-client|echo-server|echo-client|http-floor ...\n".data(using: .utf8)!)
+        FileHandle.standardError.write(
+            "usage: doorway-bench bulk-server|bulk-client|echo-server|echo-client|http-floor ...\n".data(using: .utf8)!)
         exit(2)
     }
 } catch {

@@ -17,11 +17,13 @@ import Testing
             let path = "Sources/\(relative)"
             guard !Self.generated.contains(path) else { continue }
             let text = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8)
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - (text.hasSuffix("\n") ? 1 : 0)
+            let lines =
+                text.split(separator: "\n", omittingEmptySubsequences: false).count - (text.hasSuffix("\n") ? 1 : 0)
             counted += 1
             if lines > Self.maximumLines { tooLong.append("\(path): \(lines) lines") }
         }
         #expect(counted > 100, "read only \(counted) files under \(sources.path)")
-        #expect(tooLong.isEmpty, "over \(Self.maximumLines) lines (split by concern):\n\(tooLong.joined(separator: "\n"))")
+        #expect(
+            tooLong.isEmpty, "over \(Self.maximumLines) lines (split by concern):\n\(tooLong.joined(separator: "\n"))")
     }
 }

@@ -73,7 +73,8 @@ import Testing
                 for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                     if let imported = importedModule(in: String(line)) {
                         found.append(
-                            Import(file: "Sources/\(module)/\(relative)", line: index + 1, importer: module,
+                            Import(
+                                file: "Sources/\(module)/\(relative)", line: index + 1, importer: module,
                                 imported: imported))
                     }
                 }
@@ -86,8 +87,13 @@ import Testing
     /// `import struct X.Y`), or nil for any other line.
     static func importedModule(in line: String) -> String? {
         var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        while let first = words.first, first.hasPrefix("@") || ["public", "package", "internal", "private",
-            "fileprivate"].contains(first) {
+        while let first = words.first,
+            first.hasPrefix("@")
+                || [
+                    "public", "package", "internal", "private",
+                    "fileprivate",
+                ].contains(first)
+        {
             words.removeFirst()
         }
         guard words.first == "import", words.count >= 2 else { return nil }

@@ -16,7 +16,8 @@ import Testing
     func clampedAndBack() {
         #expect(CivilTime(secondsSince1970: .min).year == 1)
         #expect(CivilTime(secondsSince1970: .max).imfDate(zone: "GMT") == "Fri, 31 Dec 9999 23:59:59 GMT")
-        #expect(CivilTime.secondsSince1970(year: 1994, month: 11, day: 6, hour: 8, minute: 49, second: 37) == 784_111_777)
+        #expect(
+            CivilTime.secondsSince1970(year: 1994, month: 11, day: 6, hour: 8, minute: 49, second: 37) == 784_111_777)
         #expect(CivilTime.daysIn(month: 2, year: 2024) == 29 && CivilTime.daysIn(month: 2, year: 2100) == 28)
     }
 }

@@ -17,7 +17,8 @@ struct HTTPResponderTests {
         let tooLarge = HTTPResponse(status: .payloadTooLarge, body: Array("too large\n".utf8))
         let server = try await Server.bind(
             try Endpoint(parsing: "127.0.0.1:0"), transport: .tcp,
-            initializer: HTTPResponder.initializer(maximumBodySize: maximumBodySize, bodyTooLarge: tooLarge, respond: respond))
+            initializer: HTTPResponder.initializer(
+                maximumBodySize: maximumBodySize, bodyTooLarge: tooLarge, respond: respond))
         do {
             try await body("\(server.localEndpoint)")
         } catch {

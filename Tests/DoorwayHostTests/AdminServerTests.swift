@@ -427,7 +427,10 @@ struct AdminDashboardTests {
             for id in ["services", "messages", "torrents", "mailboxes", "message-text", "message-headers"] {
                 #expect(page.contains("id=\"\(id)\""), "#\(id)")
             }
-            for marker in ["data-service", "data-id", "data-torrent", "'subject'", "/_door/api/status", "setTimeout(refresh, 1000)"] {
+            for marker in [
+                "data-service", "data-id", "data-torrent", "'subject'", "/_door/api/status",
+                "setTimeout(refresh, 1000)",
+            ] {
                 #expect(page.contains(marker), "\(marker)")
             }
             #expect(!page.contains("innerHTML"), "text is set with textContent only")
@@ -488,7 +491,8 @@ struct AdminAccessTests {
     @Test("with a token, the bearer field or the token parameter lets a request in")
     func tokenAccepted() async throws {
         try await withAdmin(FakeHost(), token: "s3cret+/=") { server in
-            let header = try await request(server, "/_door/api/services", headers: ["Authorization": "Bearer s3cret+/="])
+            let header = try await request(
+                server, "/_door/api/services", headers: ["Authorization": "Bearer s3cret+/="])
             #expect(header.status == 200)
             let lowercase = try await request(server, "/metrics", headers: ["Authorization": "bearer s3cret+/="])
             #expect(lowercase.status == 200)
@@ -507,7 +511,12 @@ struct AdminAccessTests {
         }
     }
 
-    @Test("paths outside /_door/ and /metrics are 404", arguments: ["/", "/index.html", "/_door/api/nothing", "/_door/api/services/", "/metrics/x", "/_doorx/", "/_door/api/mail/messages/abc/text"])
+    @Test(
+        "paths outside /_door/ and /metrics are 404",
+        arguments: [
+            "/", "/index.html", "/_door/api/nothing", "/_door/api/services/", "/metrics/x", "/_doorx/",
+            "/_door/api/mail/messages/abc/text",
+        ])
     func notFound(target: String) async throws {
         try await withAdmin(FakeHost()) { server in
             let reply = try await request(server, target)
@@ -538,7 +547,8 @@ struct AdminAccessTests {
     @Test("a request body beyond the small limit is 413 and the connection closes")
     func bodyTooLarge() async throws {
         try await withAdmin(FakeHost()) { server in
-            let large = try await request(server, "/_door/api/services", method: "POST", body: String(repeating: "x", count: 100_000))
+            let large = try await request(
+                server, "/_door/api/services", method: "POST", body: String(repeating: "x", count: 100_000))
             #expect(large.status == 413)
             #expect(large.header("connection") == "close")
             let small = try await request(server, "/_door/api/services", method: "POST", body: "x=1")
@@ -574,7 +584,9 @@ struct AdminAccessTests {
 
 @Suite("Admin routing rules")
 struct AdminRouteTests {
-    private func route(_ target: String, method: String = "GET", authorization: String? = nil, token: String? = nil)
+    private func route(
+        _ target: String, method: String = "GET", authorization: String? = nil, token: String? = nil
+    )
         -> AdminRoute
     {
         AdminRoute(method: method, target: target, authorization: authorization, token: token)
@@ -618,13 +630,15 @@ struct AdminRouteTests {
             MailboxEntry(id: path, mailbox: "m", path: path, date: "", from: "", subject: "", size: 0, seen: false)
         }
         let sorted = AdminMail.newestFirst([
-            entry("m/new/1700000000.M9P1Q1.h"), entry("m/cur/1700000001.M1P1Q1.h:2,S"), entry("m/new/999999999.M5P1Q1.h"),
+            entry("m/new/1700000000.M9P1Q1.h"), entry("m/cur/1700000001.M1P1Q1.h:2,S"),
+            entry("m/new/999999999.M5P1Q1.h"),
             entry("m/new/1700000000.M10P1Q1.h"),
         ])
-        #expect(sorted.map(\.path) == [
-            "m/cur/1700000001.M1P1Q1.h:2,S", "m/new/1700000000.M10P1Q1.h", "m/new/1700000000.M9P1Q1.h",
-            "m/new/999999999.M5P1Q1.h",
-        ])
+        #expect(
+            sorted.map(\.path) == [
+                "m/cur/1700000001.M1P1Q1.h:2,S", "m/new/1700000000.M10P1Q1.h", "m/new/1700000000.M9P1Q1.h",
+                "m/new/999999999.M5P1Q1.h",
+            ])
     }
 }
 

@@ -9,7 +9,7 @@ import DoorwayWeb
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 struct ParsingTests {
@@ -59,7 +59,9 @@ struct ParsingTests {
             ])
         #expect(service.transports == [.tcp])
         #expect(service.maximumConnections == 50)
-        #expect(service.settings == .web(.init(root: "/var/www", policy: .init(listsFolders: true, servesHiddenFiles: true))))
+        #expect(
+            service.settings
+                == .web(.init(root: "/var/www", policy: .init(listsFolders: true, servesHiddenFiles: true))))
     }
 
     @Test func webDefaults() throws {
@@ -68,7 +70,9 @@ struct ParsingTests {
         #expect(service.listen == [.host(.any, port: 8080)])
         #expect(service.transports == [.tcp])
         #expect(service.maximumConnections == 4096)
-        #expect(service.settings == .web(.init(root: "public", policy: .init(listsFolders: false, servesHiddenFiles: false))))
+        #expect(
+            service.settings
+                == .web(.init(root: "public", policy: .init(listsFolders: false, servesHiddenFiles: false))))
         #expect(service.parameters == TransportParameters())
     }
 

@@ -18,7 +18,8 @@ struct RenderingTests {
             name: "site", kind: .web,
             listen: [testEndpoint("127.0.0.1:8081"), testEndpoint("[fe80::1%eth0]:8081")],
             transports: [.tcp], maximumConnections: 10,
-            settings: .web(.init(root: "/var/www/\"quoted\"", policy: .init(listsFolders: true, servesHiddenFiles: true))))
+            settings: .web(
+                .init(root: "/var/www/\"quoted\"", policy: .init(listsFolders: true, servesHiddenFiles: true))))
         web.parameters = TransportParameters(
             sendBufferSize: 1000, receiveBufferSize: 2000, maximumSegmentSize: 1200, noDelay: false,
             keepAlive: .init(idle: .seconds(7), interval: .seconds(3), count: 2), reuseAddress: true,
@@ -38,7 +39,8 @@ struct RenderingTests {
                                 hostname: "mx.example.org", domains: ["a.example", "b.example"],
                                 maximumMessageSize: 1000, maximumRecipients: 2, strictLineEndings: true)))),
                 ServiceConfiguration(
-                    kind: .pop3, listen: [testEndpoint(":1111")], settings: .pop3(pop3Settings(maildir: "m", users: "u"))
+                    kind: .pop3, listen: [testEndpoint(":1111")],
+                    settings: .pop3(pop3Settings(maildir: "m", users: "u"))
                 ),
                 ServiceConfiguration(
                     kind: .tracker, listen: [testEndpoint(":6970")],

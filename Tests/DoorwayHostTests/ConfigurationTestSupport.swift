@@ -15,7 +15,9 @@ func parseConfiguration(_ text: String, plan: PortPlan = unprivilegedPlan) throw
 }
 
 /// The error parsing `text` throws; records an issue when it parses.
-func configurationError(_ text: String, sourceLocation: SourceLocation = #_sourceLocation)
+func configurationError(
+    _ text: String, sourceLocation: SourceLocation = #_sourceLocation
+)
     -> ConfigurationError?
 {
     do {

@@ -13,7 +13,8 @@ import Testing
 @Suite("Running host")
 struct RunningHostTests {
     private func echo(_ name: String, port: UInt16) -> ServiceConfiguration {
-        ServiceConfiguration(name: name, kind: .echo, listen: [.host(.ipv4("127.0.0.1"), port: Port(port))], transports: [.tcp])
+        ServiceConfiguration(
+            name: name, kind: .echo, listen: [.host(.ipv4("127.0.0.1"), port: Port(port))], transports: [.tcp])
     }
 
     private func configuration(_ services: [ServiceConfiguration]) -> HostConfiguration {
@@ -80,7 +81,9 @@ struct RunningHostTests {
     @Test("reload keeps an unchanged service's connection open, restarts a changed one, stops a removed one")
     func reloadKeepsUnchangedServices() async throws {
         let (kept, moved, movedTo, removed) = (try unusedPort(), try unusedPort(), try unusedPort(), try unusedPort())
-        let first = configuration([echo("kept", port: kept), echo("moved", port: moved), echo("removed", port: removed)])
+        let first = configuration([
+            echo("kept", port: kept), echo("moved", port: moved), echo("removed", port: removed),
+        ])
         let host = try await RunningHost.start(first, admin: false)
 
         // A connection to the unchanged service, open across the reload.
@@ -158,7 +161,8 @@ struct HostMetricsTests {
         var configuration = TorrentPeer.Configuration()
         configuration.listen = try Endpoint(parsing: "127.0.0.1:0")
         configuration.tickInterval = .seconds(1)
-        let seeder = TorrentPeer(metainfo: metainfo, root: folder + "/seed", writable: false, configuration: configuration)
+        let seeder = TorrentPeer(
+            metainfo: metainfo, root: folder + "/seed", writable: false, configuration: configuration)
         try await seeder.start()
         configuration.peers = [try #require(await seeder.listenEndpoint)]
         let leecher = TorrentPeer(metainfo: metainfo, root: folder + "/get", configuration: configuration)

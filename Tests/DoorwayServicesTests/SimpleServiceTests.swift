@@ -25,13 +25,21 @@ private func tcpExchange(_ endpoint: Endpoint, send request: String, limit: Int 
 }
 
 /// Sends one datagram and returns the first answer, or nil after `wait`.
-private func udpExchange(_ endpoint: Endpoint, send request: String, wait: Duration = .seconds(2)) async throws -> ByteBuffer? {
+private func udpExchange(
+    _ endpoint: Endpoint, send request: String, wait: Duration = .seconds(2)
+) async throws -> ByteBuffer? {
     let (socket, peer) = try await DatagramSocket.open(toward: endpoint)
     return try await socket.exchange { inbound, outbound in
         try await outbound.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(string: request)))
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { for try await datagram in inbound { return datagram.data }; return nil }
-            group.addTask { try await Task.sleep(for: wait); return nil }
+            group.addTask {
+                for try await datagram in inbound { return datagram.data }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                return nil
+            }
             let first = try await group.next()!
             group.cancelAll()
             return first
@@ -39,8 +47,11 @@ private func udpExchange(_ endpoint: Endpoint, send request: String, wait: Durat
     }
 }
 
-private func serve(_ service: SimpleService, _ transport: Transport, limits: DatagramLimits = .init()) async throws -> Server {
-    try await Server.bind(loopback, transport: transport, initializer: service.initializer(transport: transport, limits: limits))
+private func serve(
+    _ service: SimpleService, _ transport: Transport, limits: DatagramLimits = .init()
+) async throws -> Server {
+    try await Server.bind(
+        loopback, transport: transport, initializer: service.initializer(transport: transport, limits: limits))
 }
 
 @Suite struct SimpleServiceTests {
@@ -101,7 +112,9 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
         // Five requests at once from one socket: the one-second window allows two answers.
         let (socket, peer) = try await DatagramSocket.open(toward: server.localEndpoint)
         let answered = try await socket.exchange { inbound, outbound in
-            for _ in 0..<5 { try await outbound.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(string: "x"))) }
+            for _ in 0..<5 {
+                try await outbound.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(string: "x")))
+            }
             return try await withThrowingTaskGroup(of: Int.self) { group in
                 let counted = NIOLockedValueBox(0)
                 group.addTask {
@@ -110,7 +123,9 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
                 }
                 // Wait (however loaded the machine) for the two answers the budget allows, then a while for
                 // any that should not come.
-                for _ in 0..<200 where counted.withLockedValue({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(50)) }
+                for _ in 0..<200 where counted.withLockedValue({ $0 }) < 2 {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 try await Task.sleep(for: .milliseconds(500))
                 try await socket.channel.close()
                 return try await group.next()!
@@ -125,7 +140,8 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
     @Test(arguments: [Transport.tcp, .udp])
     func qotdGivesAQuoteUnder512(transport: Transport) async throws {
         let server = try await serve(.qotd, transport)
-        let quote = transport == .tcp
+        let quote =
+            transport == .tcp
             ? try await tcpExchange(server.localEndpoint, send: "")
             : try #require(try await udpExchange(server.localEndpoint, send: ""))
         #expect(quote.readableBytes > 10 && quote.readableBytes < 512)
@@ -136,7 +152,8 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
     @Test(arguments: [Transport.tcp, .udp])
     func daytimeIsTodayInText(transport: Transport) async throws {
         let server = try await serve(.daytime, transport)
-        let text = transport == .tcp
+        let text =
+            transport == .tcp
             ? String(buffer: try await tcpExchange(server.localEndpoint, send: ""))
             : String(buffer: try #require(try await udpExchange(server.localEndpoint, send: "")))
         let formatter = DateFormatter()
@@ -152,7 +169,8 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
     func timeIsSecondsSince1900(transport: Transport) async throws {
         let server = try await serve(.time, transport)
         let before = Int(Date().timeIntervalSince1970) + 2_208_988_800
-        var bytes = transport == .tcp
+        var bytes =
+            transport == .tcp
             ? try await tcpExchange(server.localEndpoint, send: "")
             : try #require(try await udpExchange(server.localEndpoint, send: ""))
         #expect(bytes.readableBytes == 4)
@@ -160,14 +178,16 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
         let seconds = Int(try #require(value))
         let after = Int(Date().timeIntervalSince1970) + 2_208_988_800
         // The answer was made between the two readings of the clock (seconds truncate, hence the slack of 1).
-        #expect((UInt32(truncatingIfNeeded: before - 1)...UInt32(truncatingIfNeeded: after + 1)).contains(UInt32(seconds)))
+        #expect(
+            (UInt32(truncatingIfNeeded: before - 1)...UInt32(truncatingIfNeeded: after + 1)).contains(UInt32(seconds)))
         await server.shutdown(gracePeriod: .seconds(1))
     }
 }
 
 @Suite struct ProgramServiceTests {
     @Test func programGetsTheSocketAndTheEnvironment() async throws {
-        let program = try Program(commandLine: #"sh -c 'echo "$PROTO $TCPREMOTEIP $TCPREMOTEPORT $TCPLOCALIP $TCPLOCALPORT"; cat'"#)
+        let program = try Program(
+            commandLine: #"sh -c 'echo "$PROTO $TCPREMOTEIP $TCPREMOTEPORT $TCPLOCALIP $TCPLOCALPORT"; cat'"#)
         let server = try await Server.bind(loopback, maximumConnections: 2, initializer: program.initializer())
         let connection = try await Client().connect(to: server.localEndpoint, framing: .lines())
         let local = try #require(connection.localEndpoint)
@@ -183,7 +203,8 @@ private func serve(_ service: SimpleService, _ transport: Transport, limits: Dat
     }
 
     @Test func capHoldsProgramsBack() async throws {
-        let server = try await Server.bind(loopback, maximumConnections: 1, initializer: try Program(commandLine: "cat").initializer())
+        let server = try await Server.bind(
+            loopback, maximumConnections: 1, initializer: try Program(commandLine: "cat").initializer())
         let first = try await Client().connect(to: server.localEndpoint)
         try await first.exchange { firstInbound, firstOutbound in
             try await firstOutbound.write("1")

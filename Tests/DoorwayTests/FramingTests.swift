@@ -44,7 +44,9 @@ struct FramingTests {
 
     @Test func unterminatedLineOverTheLimitFailsBeforeTheNewline() throws {
         let channel = try channel(.lines(maximumLength: 8))
-        #expect(throws: FramingError.self) { try channel.writeInbound(ByteBuffer(string: String(repeating: "x", count: 100))) }
+        #expect(throws: FramingError.self) {
+            try channel.writeInbound(ByteBuffer(string: String(repeating: "x", count: 100)))
+        }
     }
 
     @Test func linesOutGetANewline() throws {

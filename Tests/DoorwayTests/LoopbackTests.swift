@@ -1,10 +1,11 @@
 // Servers, clients and connections over loopback: TCP, UDP and Unix; options as applied; shutdown; the cap.
 
-@testable import Doorway
 import DoorwayTesting
 import Foundation
 import NIOCore
 import Testing
+
+@testable import Doorway
 
 /// Echoes every message of every connection until the peer finishes; then closes.
 private func serveEcho(_ server: Server) -> Task<Void, Never> {
@@ -101,7 +102,8 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
             try await server.exchange { inbound, outbound in
                 for try await datagram in inbound {
                     let sender = Endpoint(datagram.remoteAddress)
-                    try await outbound.write(AddressedEnvelope(remoteAddress: datagram.remoteAddress, data: ByteBuffer(string: "\(sender)")))
+                    try await outbound.write(
+                        AddressedEnvelope(remoteAddress: datagram.remoteAddress, data: ByteBuffer(string: "\(sender)")))
                     return
                 }
             }
@@ -129,10 +131,11 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
             for await connection in server.connections { return try await connection.appliedParameters() }
             return nil
         }
-        let client = Client(parameters: TransportParameters(
-            sendBufferSize: 65536, maximumSegmentSize: 1200, noDelay: true,
-            keepAlive: .init(idle: .seconds(30), interval: .seconds(5), count: 3)
-        ))
+        let client = Client(
+            parameters: TransportParameters(
+                sendBufferSize: 65536, maximumSegmentSize: 1200, noDelay: true,
+                keepAlive: .init(idle: .seconds(30), interval: .seconds(5), count: 3)
+            ))
         let connection = try await client.connect(to: server.localEndpoint)
         let applied = try await connection.appliedParameters()
         #expect(applied.sendBufferSize == 131072)
@@ -257,7 +260,8 @@ private let loopback = try! Endpoint(parsing: "127.0.0.1:0")
 
     @Test(.timeLimit(.minutes(1)))
     func idleTimeoutClosesAQuietConnection() async throws {
-        let server = try await Server.bind(loopback, framing: .raw, parameters: TransportParameters(idleTimeout: .milliseconds(200)))
+        let server = try await Server.bind(
+            loopback, framing: .raw, parameters: TransportParameters(idleTimeout: .milliseconds(200)))
         let echo = serveEcho(server)
         let connection = try await Client().connect(to: server.localEndpoint)
         // Nothing is sent either way: only the idle timeout can end this exchange.

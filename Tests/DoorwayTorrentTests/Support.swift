@@ -19,7 +19,8 @@ enum FixtureData {
 
     static let single = generate(count: 100_000, seed: 7)
     /// multi/a.txt, multi/empty.txt, multi/sub/b.bin, multi/sub/c.dat in that (sorted) order.
-    static let multi = Array(String(repeating: "hello torrent\n", count: 1000).utf8)
+    static let multi =
+        Array(String(repeating: "hello torrent\n", count: 1000).utf8)
         + generate(count: 40_000, seed: 13)
         + generate(count: 5_000, seed: 3)
 }
@@ -38,9 +39,10 @@ func torrent(
     info["piece length"] = .integer(pieceLength)
     var total: Int64 = 0
     if let files {
-        info["files"] = .list(files.map { file in
-            .dictionary(["length": .integer(file.length), "path": .list(file.path.map { .string($0) })])
-        })
+        info["files"] = .list(
+            files.map { file in
+                .dictionary(["length": .integer(file.length), "path": .list(file.path.map { .string($0) })])
+            })
         total = files.reduce(0) { $0 + $1.length }
     } else {
         info["length"] = .integer(length ?? 40)

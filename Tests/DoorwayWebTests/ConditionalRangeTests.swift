@@ -36,7 +36,8 @@ struct ConditionalRangeTests {
                 #expect(response.header("etag") == tag)
             }
             // A non-matching If-None-Match wins over a matching If-Modified-Since.
-            let changed = try await site.get("/alphabet.txt", "If-None-Match: \"stale\"", "If-Modified-Since: \(modified)")
+            let changed = try await site.get(
+                "/alphabet.txt", "If-None-Match: \"stale\"", "If-Modified-Since: \(modified)")
             #expect(changed.status == 200 && changed.body == Self.content)
         }
     }
@@ -46,8 +47,11 @@ struct ConditionalRangeTests {
         try await withSite { site throws in
             let modified = try #require(try await site.get("/alphabet.txt").header("last-modified"))
             #expect(try await site.get("/alphabet.txt", "If-Modified-Since: \(modified)").status == 304)
-            #expect(try await site.get("/alphabet.txt", "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT").status == 200)
-            #expect(try await site.get("/alphabet.txt", "If-Modified-Since: yesterday").status == 200, "a bad date is ignored")
+            #expect(
+                try await site.get("/alphabet.txt", "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT").status == 200)
+            #expect(
+                try await site.get("/alphabet.txt", "If-Modified-Since: yesterday").status == 200,
+                "a bad date is ignored")
         }
     }
 
@@ -57,8 +61,10 @@ struct ConditionalRangeTests {
             let tag = try #require(try await site.get("/alphabet.txt").header("etag"))
             #expect(try await site.get("/alphabet.txt", "If-Match: \(tag)").status == 200)
             #expect(try await site.get("/alphabet.txt", "If-Match: \"other\"").status == 412)
-            #expect(try await site.get("/alphabet.txt", "If-Match: W/\(tag)").status == 412, "If-Match compares strongly")
-            #expect(try await site.get("/alphabet.txt", "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT").status == 412)
+            #expect(
+                try await site.get("/alphabet.txt", "If-Match: W/\(tag)").status == 412, "If-Match compares strongly")
+            #expect(
+                try await site.get("/alphabet.txt", "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT").status == 412)
         }
     }
 
@@ -66,13 +72,16 @@ struct ConditionalRangeTests {
     func singleRanges() async throws {
         try await withSite { site throws in
             let length = Self.content.count
-            for (range, lower, upper) in [("0-9", 0, 9), ("-5", length - 5, length - 1), ("30-", 30, length - 1), ("30-999", 30, length - 1)] {
+            for (range, lower, upper) in [
+                ("0-9", 0, 9), ("-5", length - 5, length - 1), ("30-", 30, length - 1), ("30-999", 30, length - 1),
+            ] {
                 let response = try await site.get("/alphabet.txt", "Range: bytes=\(range)")
                 #expect(response.status == 206, "\(range): \(response)")
                 #expect(response.header("content-range") == "bytes \(lower)-\(upper)/\(length)", "\(range)")
                 #expect(response.body == Array(Self.content[lower...upper]), "\(range)")
             }
-            let head = try await site.ask("HEAD /alphabet.txt HTTP/1.1\r\nHost: a\r\nRange: bytes=0-1\r\nConnection: close\r\n\r\n", head: true)
+            let head = try await site.ask(
+                "HEAD /alphabet.txt HTTP/1.1\r\nHost: a\r\nRange: bytes=0-1\r\nConnection: close\r\n\r\n", head: true)
             #expect(head.status == 200, "ranges are for GET only")
         }
     }
@@ -123,5 +132,7 @@ struct ConditionalRangeTests {
 }
 
 extension String {
-    fileprivate func components(_ separator: String) -> Int { split(separator: separator, omittingEmptySubsequences: false).count - 1 }
+    fileprivate func components(_ separator: String) -> Int {
+        split(separator: separator, omittingEmptySubsequences: false).count - 1
+    }
 }

@@ -2,9 +2,9 @@
 
 import Doorway
 import DoorwayHTTP
-import Foundation
 import DoorwayTesting
 import DoorwayWeb
+import Foundation
 import Testing
 
 #if canImport(Glibc)
@@ -44,7 +44,8 @@ struct ConnectionTests {
         defer { connection.close() }
         try connection.send(
             "GET /two.txt HTTP/1.1\r\nHost: a\r\n\r\n" + "HEAD /one.txt HTTP/1.1\r\nHost: a\r\n\r\n"
-                + "GET /missing HTTP/1.1\r\nHost: a\r\n\r\n" + "GET /one.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                + "GET /missing HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /one.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
                 + "GET /two.txt HTTP/1.1\r\nHost: a\r\n\r\n"
         )
         let first = try await connection.readResponse()
@@ -60,7 +61,11 @@ struct ConnectionTests {
 
     @Test("a client that starts a request and stalls gets 408 after the header timeout")
     func headerTimeout() async throws {
-        let site = try await WebFixture { $0.limits.headerTimeout = .seconds(2) } populate: { try Self.populate($0) }
+        let site = try await WebFixture {
+            $0.limits.headerTimeout = .seconds(2)
+        } populate: {
+            try Self.populate($0)
+        }
         defer { Task { await site.stop() } }
         let connection = try site.connect()
         defer { connection.close() }
@@ -71,7 +76,11 @@ struct ConnectionTests {
 
     @Test("an idle keep-alive connection is closed after the keep-alive timeout")
     func keepAliveTimeout() async throws {
-        let site = try await WebFixture { $0.limits.keepAliveTimeout = .milliseconds(300) } populate: { try Self.populate($0) }
+        let site = try await WebFixture {
+            $0.limits.keepAliveTimeout = .milliseconds(300)
+        } populate: {
+            try Self.populate($0)
+        }
         defer { Task { await site.stop() } }
         let connection = try site.connect()
         defer { connection.close() }
@@ -83,7 +92,9 @@ struct ConnectionTests {
     @Test("a download that outlasts the keep-alive timeout is not cut off")
     func slowDownload() async throws {
         let big = [UInt8]((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 13) })
-        let site = try await WebFixture { $0.limits.keepAliveTimeout = .milliseconds(200) } populate: { root in
+        let site = try await WebFixture {
+            $0.limits.keepAliveTimeout = .milliseconds(200)
+        } populate: { root in
             try write(big, to: root + "/big.bin")
         }
         defer { Task { await site.stop() } }
@@ -115,7 +126,9 @@ struct ConnectionTests {
         let logs = try TemporaryFolder("web-log")
         defer { logs.remove() }
         let log = logs.path("access.log")
-        let site = try await WebFixture { $0.accessLog = .file(log) } populate: { root in
+        let site = try await WebFixture {
+            $0.accessLog = .file(log)
+        } populate: { root in
             try write(big, to: root + "/big.bin")
         }
         defer { Task { await site.stop() } }
@@ -141,7 +154,9 @@ struct ConnectionTests {
         let site = try await WebFixture { configuration in
             configuration.limits.maximumConnections = 40
             configuration.limits.headerTimeout = .seconds(1)
-        } populate: { try Self.populate($0) }
+        } populate: {
+            try Self.populate($0)
+        }
         defer { Task { await site.stop() } }
         // More slow clients than the cap: without the header timeout they would hold every slot forever.
         var slow: [RawConnection] = []
@@ -150,7 +165,7 @@ struct ConnectionTests {
             try connection.send("GET /one.txt HTTP/1.1\r\nHost: a\r\nX-Slow: ")
             slow.append(connection)
         }
-        defer { slow.forEach { $0.close() } }
+        defer { for connection in slow { connection.close() } }
         // The normal client waits in the backlog until the header timeout frees slots, then is served. Its
         // receive timeout (5 s) bounds the wait.
         let normal = try RawConnection(port: site.port, receiveTimeout: 5)
@@ -165,7 +180,7 @@ struct ConnectionTests {
         let site = try await WebFixture(populate: Self.populate)
         defer { Task { await site.stop() } }
         var connections: [RawConnection] = []
-        defer { connections.forEach { $0.close() } }
+        defer { for connection in connections { connection.close() } }
         for _ in 0..<1000 {
             let connection = try RawConnection(port: site.port)
             try connection.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -184,9 +199,14 @@ struct ConnectionTests {
 
     @Test("the connection cap holds extra clients back until a slot frees")
     func connectionCap() async throws {
-        let site = try await WebFixture { $0.limits.maximumConnections = 2 } populate: { try Self.populate($0) }
+        let site = try await WebFixture {
+            $0.limits.maximumConnections = 2
+        } populate: {
+            try Self.populate($0)
+        }
         defer { Task { await site.stop() } }
-        let first = try site.connect(), second = try site.connect()
+        let first = try site.connect()
+        let second = try site.connect()
         try first.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
         try second.send("GET /one.txt HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(try await first.readResponse().status == 200)

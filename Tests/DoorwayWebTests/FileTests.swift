@@ -2,10 +2,11 @@
 
 import Doorway
 import DoorwayTesting
-@testable import DoorwayWeb
 import NIOCore
 import NIOHTTP1
 import Testing
+
+@testable import DoorwayWeb
 
 #if canImport(Glibc)
 import Glibc
@@ -56,7 +57,8 @@ struct FileTests {
             ] {
                 let get = try await site.get(path)
                 #expect(get.status == 200 && get.header("content-type") == type, "\(path): \(get)")
-                let head = try await site.ask("HEAD \(path) HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", head: true)
+                let head = try await site.ask(
+                    "HEAD \(path) HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", head: true)
                 #expect(head.status == 200 && head.body.isEmpty)
                 #expect(head.header("content-length") == get.header("content-length"))
                 #expect(head.header("etag") == get.header("etag") && head.header("content-type") == type)
@@ -90,7 +92,8 @@ struct FileTests {
             #expect(plain.header("vary") == "Accept-Encoding")
             let gzip = try await site.get("/notes.txt", "Accept-Encoding: gzip")
             #expect(gzip.body == [0x1f, 0x8b, 1, 2, 3] && gzip.header("content-encoding") == "gzip")
-            #expect(gzip.header("content-type") == "text/plain; charset=utf-8" && gzip.header("vary") == "Accept-Encoding")
+            #expect(
+                gzip.header("content-type") == "text/plain; charset=utf-8" && gzip.header("vary") == "Accept-Encoding")
             let brotli = try await site.get("/notes.txt", "Accept-Encoding: gzip, deflate, br")
             #expect(brotli.body == [0xce, 0xb2, 9] && brotli.header("content-encoding") == "br")
             let refused = try await site.get("/notes.txt", "Accept-Encoding: br;q=0, gzip;q=0")
@@ -107,7 +110,8 @@ struct FileTests {
                 "/.%2e/etc/passwd", "/docs/%2e%2e/%2e%2e/etc/passwd", "/..%2fetc%2fpasswd", "/%2e%2e%2fetc",
             ] {
                 let response = try await site.get(path)
-                #expect([400, 404].contains(response.status) && !response.text.contains("root:"), "\(path): \(response)")
+                #expect(
+                    [400, 404].contains(response.status) && !response.text.contains("root:"), "\(path): \(response)")
             }
             // Decoded once: %252e%252e is the literal name "%2e%2e", which does not exist.
             #expect(try await site.get("/%252e%252e/etc/passwd").status == 404)
@@ -221,7 +225,9 @@ struct FileTests {
             let lines = String(decoding: buffer[0..<max(count, 0)], as: UTF8.self).split(separator: "\n")
             #expect(lines.count == 2)
             #expect(lines.first?.hasPrefix("127.0.0.1 - - [") == true)
-            #expect(lines.first?.hasSuffix("] \"GET /index.html HTTP/1.1\" 200 14 \"http://ref.example/\" \"tester/1.0\"") == true, "\(lines)")
+            #expect(
+                lines.first?.hasSuffix("] \"GET /index.html HTTP/1.1\" 200 14 \"http://ref.example/\" \"tester/1.0\"")
+                    == true, "\(lines)")
             #expect(lines.last?.contains("\"GET /missing HTTP/1.1\" 404 ") == true)
         }
     }

@@ -15,7 +15,8 @@ struct HTTPClientDownloadTests {
     private static let content = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
 
     /// A site serving `big.bin`, a fresh folder to download into, and a client.
-    private func withDownload(_ body: (_ base: String, _ folder: String, HTTPClient) async throws -> Void) async throws {
+    private func withDownload(_ body: (_ base: String, _ folder: String, HTTPClient) async throws -> Void) async throws
+    {
         try await WebFixture.with(populate: { root in try write(Self.content, to: root + "/big.bin") }) { site in
             let folder = try TemporaryFolder("download")
             defer { folder.remove() }

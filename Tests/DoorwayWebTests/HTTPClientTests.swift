@@ -64,7 +64,9 @@ struct HTTPClientTests {
     func failures() async throws {
         let http = HTTPClient(timeout: .milliseconds(500))
         defer { Task { await http.shutdown() } }
-        for url in ["ftp://x/", "127.0.0.1/", "https://127.0.0.1/", "http://:80/", "http://host:99999/", "http://h/a b"] {
+        for url in [
+            "ftp://x/", "127.0.0.1/", "https://127.0.0.1/", "http://:80/", "http://host:99999/", "http://h/a b",
+        ] {
             await #expect(throws: WebAddressError.self, "\(url)") { try await http.get(url) }
         }
         let closedPort = try unusedPort()

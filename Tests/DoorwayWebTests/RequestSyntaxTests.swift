@@ -1,9 +1,10 @@
 // RFC 9112 message syntax on a live server: malformed requests, limits, methods and Expect.
 
 import Doorway
-@testable import DoorwayWeb
 import NIOHTTP1
 import Testing
+
+@testable import DoorwayWeb
 
 @Suite("Web server: request syntax", .timeLimit(.minutes(1)))
 struct RequestSyntaxTests {
@@ -28,11 +29,16 @@ struct RequestSyntaxTests {
             let cases: [(String, Comment)] = [
                 ("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 without Host"),
                 ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "two Host headers"),
-                ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-                 "Content-Length with Transfer-Encoding"),
+                (
+                    "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                    "Content-Length with Transfer-Encoding"
+                ),
                 ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5x\r\n\r\n", "an invalid Content-Length"),
                 ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", "a negative Content-Length"),
-                ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n", "a duplicate Content-Length"),
+                (
+                    "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
+                    "a duplicate Content-Length"
+                ),
                 ("GET / HTTP/1.1\r\nHost: a\r\nX-Folded: one\r\n two\r\n\r\n", "obs-fold"),
                 ("GET / HTTP/1.1\r\nHost : a\r\n\r\n", "whitespace before the colon"),
                 ("GET / HTTP/1.1\r\nHost: a\rX-Y: z\r\n\r\n", "a bare CR in a header"),
@@ -83,7 +89,9 @@ struct RequestSyntaxTests {
         try bystander.send("GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(try await bystander.readResponse().status == 200)
 
-        try await expectRejected(site, "GET /\(String(repeating: "a", count: 2000)) HTTP/1.1\r\nHost: a\r\n\r\n", status: 414, comment: "long target")
+        try await expectRejected(
+            site, "GET /\(String(repeating: "a", count: 2000)) HTTP/1.1\r\nHost: a\r\n\r\n", status: 414,
+            comment: "long target")
         // A long target that arrives in pieces is measured the same way.
         let slow = try site.connect()
         defer { slow.close() }
@@ -92,8 +100,11 @@ struct RequestSyntaxTests {
         #expect(try await slow.readResponse().status == 414)
 
         let manyHeaders = (0..<10).map { "X-Header-\($0): \(String(repeating: "v", count: 600))\r\n" }.joined()
-        try await expectRejected(site, "GET / HTTP/1.1\r\nHost: a\r\n\(manyHeaders)\r\n", status: 431, comment: "large headers")
-        try await expectRejected(site, "GET / HTTP/1.1\r\nHost: a\r\nX-Long: \(String(repeating: "v", count: 2000))\r\n\r\n", status: 431, comment: "one long header")
+        try await expectRejected(
+            site, "GET / HTTP/1.1\r\nHost: a\r\n\(manyHeaders)\r\n", status: 431, comment: "large headers")
+        try await expectRejected(
+            site, "GET / HTTP/1.1\r\nHost: a\r\nX-Long: \(String(repeating: "v", count: 2000))\r\n\r\n", status: 431,
+            comment: "one long header")
 
         // The connection that behaved is still served.
         try bystander.send("GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -105,7 +116,8 @@ struct RequestSyntaxTests {
         try await withSite { site throws in
             try await expectRejected(site, "FROB / HTTP/1.1\r\nHost: a\r\n\r\n", status: 501, comment: "unknown method")
             for method in ["POST", "PUT", "DELETE", "PATCH", "TRACE"] {
-                let response = try await site.ask("\(method) / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                let response = try await site.ask(
+                    "\(method) / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 #expect(response.status == 405, "\(method): \(response)")
                 #expect(response.header("allow") == "GET, HEAD, OPTIONS", "\(method)")
             }
@@ -122,7 +134,9 @@ struct RequestSyntaxTests {
         try await withSite { site throws in
             let connection = try site.connect()
             defer { connection.close() }
-            try connection.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nabcdeGET /index.html HTTP/1.1\r\nHost: a\r\n\r\n")
+            try connection.send(
+                "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nabcdeGET /index.html HTTP/1.1\r\nHost: a\r\n\r\n"
+            )
             #expect(try await connection.readResponse().status == 405)
             #expect(try await connection.readResponse().text == "hello\n")
         }
@@ -150,16 +164,20 @@ struct RequestSyntaxTests {
             let response = try await connection.readResponse()
             #expect(response.status == 405 && response.header("connection") == "close", "\(response)")
             // GET with the expectation and no body is simply answered.
-            let get = try await site.ask("GET /index.html HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+            let get = try await site.ask(
+                "GET /index.html HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
             #expect(get.status == 200 && get.text == "hello\n")
-            try await expectRejected(site, "GET / HTTP/1.1\r\nHost: a\r\nExpect: teapot\r\n\r\n", status: 417, comment: "unknown expectation")
+            try await expectRejected(
+                site, "GET / HTTP/1.1\r\nHost: a\r\nExpect: teapot\r\n\r\n", status: 417, comment: "unknown expectation"
+            )
         }
     }
 
     @Test("parser failures map to the status that names them")
     func statusMapping() {
         #expect(RequestValidation.status(for: .headerOverflow, requestLineIsTooLong: true) == .uriTooLong)
-        #expect(RequestValidation.status(for: .headerOverflow, requestLineIsTooLong: false) == .requestHeaderFieldsTooLarge)
+        #expect(
+            RequestValidation.status(for: .headerOverflow, requestLineIsTooLong: false) == .requestHeaderFieldsTooLarge)
         #expect(RequestValidation.status(for: .invalidMethod, requestLineIsTooLong: false) == .notImplemented)
         #expect(RequestValidation.status(for: .invalidVersion, requestLineIsTooLong: false) == .httpVersionNotSupported)
         #expect(RequestValidation.status(for: .invalidHeaderToken, requestLineIsTooLong: false) == .badRequest)

@@ -1,8 +1,9 @@
 // The Web server's request rules as pure functions: framing, expectations, body limit, Host, method, target.
 
-@testable import DoorwayWeb
 import NIOHTTP1
 import Testing
+
+@testable import DoorwayWeb
 
 @Suite("Web server: request validation")
 struct RequestValidationTests {

@@ -2,8 +2,8 @@
 
 import Doorway
 import DoorwayTesting
-import Foundation
 import DoorwayWeb
+import Foundation
 import Testing
 
 #if canImport(Glibc)
@@ -67,7 +67,9 @@ final class WebFixture: Sendable {
 
     /// A GET for `path` with extra header lines, on a connection that closes afterwards.
     func get(_ path: String, _ headers: String...) async throws -> RawResponse {
-        try await ask("GET \(path) HTTP/1.1\r\nHost: test\r\n" + headers.map { $0 + "\r\n" }.joined() + "Connection: close\r\n\r\n")
+        try await ask(
+            "GET \(path) HTTP/1.1\r\nHost: test\r\n" + headers.map { $0 + "\r\n" }.joined()
+                + "Connection: close\r\n\r\n")
     }
 }
 
@@ -98,10 +100,13 @@ struct RawResponse: CustomStringConvertible {
     var text: String { String(decoding: body, as: UTF8.self) }
 
     func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
-    func headers(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value) }
+    func headers(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
 
     var description: String {
-        ([statusLine] + headers.map { "\($0.name): \($0.value)" }).joined(separator: "\n") + "\n\n(\(body.count) body bytes)"
+        ([statusLine] + headers.map { "\($0.name): \($0.value)" }).joined(separator: "\n")
+            + "\n\n(\(body.count) body bytes)"
     }
 }
 
@@ -123,7 +128,9 @@ final class RawConnection: @unchecked Sendable {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             Glibc.close(fd)
@@ -136,7 +143,9 @@ final class RawConnection: @unchecked Sendable {
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw DoorwayTestingError("send failed: errno \(errno)") }
             offset += sent
         }
@@ -147,7 +156,9 @@ final class RawConnection: @unchecked Sendable {
     func flood(with bytes: [UInt8], limit: Int) -> Int {
         var total = 0
         while total < limit {
-            let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+            let sent = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            }
             if sent <= 0 { break }
             total += sent
         }
@@ -162,7 +173,9 @@ final class RawConnection: @unchecked Sendable {
             pending += buffer[0..<count]
             return true
         }
-        if count < 0, errno == EAGAIN || errno == EWOULDBLOCK { throw DoorwayTestingError("timed out waiting for the server") }
+        if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+            throw DoorwayTestingError("timed out waiting for the server")
+        }
         return false
     }
 
@@ -179,7 +192,10 @@ final class RawConnection: @unchecked Sendable {
                 end = index
                 break
             }
-            guard try fill() else { throw DoorwayTestingError("the connection closed before a whole response head: \(String(decoding: pending, as: UTF8.self))") }
+            guard try fill() else {
+                throw DoorwayTestingError(
+                    "the connection closed before a whole response head: \(String(decoding: pending, as: UTF8.self))")
+            }
         }
         let headText = String(decoding: pending[0..<end!], as: UTF8.self)
         pending.removeFirst(end! + 4)
@@ -205,7 +221,9 @@ final class RawConnection: @unchecked Sendable {
 
     /// Waits until the server has sent something (kept for the next read).
     func awaitFirstBytes() async throws {
-        guard try await onOwnThread({ try self.fill() }) else { throw DoorwayTestingError("the server closed without answering") }
+        guard try await onOwnThread({ try self.fill() }) else {
+            throw DoorwayTestingError("the server closed without answering")
+        }
     }
 
     /// True when the server has closed its side (EOF), after reading anything still pending.

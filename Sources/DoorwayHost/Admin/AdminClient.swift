@@ -45,7 +45,9 @@ public struct AdminClient: Sendable {
         }
         guard response.status == .ok else {
             let hint = response.status == .unauthorized ? "; pass the admin token with --token" : ""
-            throw HostError("the admin endpoint \(admin) answered \(response.status.code) \(response.status.reasonPhrase) for \(path)\(hint)")
+            throw HostError(
+                "the admin endpoint \(admin) answered \(response.status.code) \(response.status.reasonPhrase) for \(path)\(hint)"
+            )
         }
         return Array(response.body.readableBytesView)
     }
@@ -55,7 +57,8 @@ public struct AdminClient: Sendable {
         do {
             return try JSONDecoder().decode(Value.self, from: Data(bytes))
         } catch {
-            throw HostError("the admin endpoint \(admin) answered \(path) with JSON that is not a host's status: \(error)")
+            throw HostError(
+                "the admin endpoint \(admin) answered \(path) with JSON that is not a host's status: \(error)")
         }
     }
 }

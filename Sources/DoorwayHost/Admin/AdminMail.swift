@@ -76,7 +76,8 @@ struct AdminMail: Sendable {
         let isOwnForm = mailbox.utf8.allSatisfy { byte in
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || "@+-_=.".utf8.contains(byte)
         }
-        let entries = isOwnForm ? try reader.entries(in: mailbox) : try reader.entries().filter { $0.mailbox == mailbox }
+        let entries =
+            isOwnForm ? try reader.entries(in: mailbox) : try reader.entries().filter { $0.mailbox == mailbox }
         return Self.newestFirst(entries)
     }
 

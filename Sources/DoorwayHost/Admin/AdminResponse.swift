@@ -55,7 +55,8 @@ extension AdminResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
-            return AdminResponse(status: status, contentType: "application/json", body: Array(try encoder.encode(value)))
+            return AdminResponse(
+                status: status, contentType: "application/json", body: Array(try encoder.encode(value)))
         } catch {
             return .error(.internalServerError, "cannot encode the answer as JSON: \(error)")
         }
@@ -73,11 +74,13 @@ extension AdminResponse {
         case .unauthorized:
             var response = error(
                 .unauthorized,
-                "this admin endpoint needs its token: send Authorization: Bearer TOKEN, or add ?token=TOKEN to the address")
+                "this admin endpoint needs its token: send Authorization: Bearer TOKEN, or add ?token=TOKEN to the address"
+            )
             response.headers.add(name: "WWW-Authenticate", value: "Bearer realm=\"door\"")
             return response
         case .notFound:
-            return error(.notFound, "no such admin resource: the dashboard is /_door/, the API /_door/api/, metrics /metrics")
+            return error(
+                .notFound, "no such admin resource: the dashboard is /_door/, the API /_door/api/, metrics /metrics")
         case .methodNotAllowed:
             var response = error(.methodNotAllowed, "the admin endpoint is read-only: use GET or HEAD")
             response.headers.add(name: "Allow", value: "GET, HEAD")
@@ -86,7 +89,8 @@ extension AdminResponse {
             return error(.badRequest, reason)
         case .redirect(let location):
             var response = AdminResponse(
-                status: .permanentRedirect, contentType: "text/plain; charset=utf-8", body: Array("See \(location)\n".utf8))
+                status: .permanentRedirect, contentType: "text/plain; charset=utf-8",
+                body: Array("See \(location)\n".utf8))
             response.headers.add(name: "Location", value: location)
             return response
         default:

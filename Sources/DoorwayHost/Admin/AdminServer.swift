@@ -62,7 +62,8 @@ public final class AdminServer: HTTPRespondingServer {
         return HTTPResponder.initializer(maximumBodySize: Self.maximumRequestBodySize, bodyTooLarge: tooLarge) {
             [self] head, _ in
             let route = route(
-                method: head.method.rawValue, target: head.uri, authorization: head.headers.first(name: "authorization"))
+                method: head.method.rawValue, target: head.uri, authorization: head.headers.first(name: "authorization")
+            )
             if let response = immediateResponse(to: route) { return .now(response) }
             return .later { await self.respond(to: route) }
         }

@@ -149,7 +149,9 @@ struct ConfigurationReader {
         return service
     }
 
-    private func readListen(_ keys: ConfigurationTable, into service: inout ServiceConfiguration)
+    private func readListen(
+        _ keys: ConfigurationTable, into service: inout ServiceConfiguration
+    )
         throws(ConfigurationError)
     {
         let kind = service.kind

@@ -3,11 +3,11 @@
 import DoorwayBasics
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 extension HostConfiguration {
@@ -17,7 +17,9 @@ extension HostConfiguration {
     ///   - path: the file, as the user named it; errors name it the same way.
     ///   - plan: which ports services without `listen` take.
     /// - Throws: ``ConfigurationError`` when the file is missing or unreadable, or anything in it is wrong.
-    public static func load(file path: String, plan: PortPlan) throws(ConfigurationError)
+    public static func load(
+        file path: String, plan: PortPlan
+    ) throws(ConfigurationError)
         -> HostConfiguration
     {
         let text = try readText(path)
@@ -33,7 +35,9 @@ extension HostConfiguration {
     ///   - file: the file's name, for errors.
     ///   - plan: which ports services without `listen` take.
     /// - Throws: ``ConfigurationError`` naming the file, the line, the key, what is wrong and the fix.
-    public static func parse(_ text: String, file: String, plan: PortPlan) throws(ConfigurationError)
+    public static func parse(
+        _ text: String, file: String, plan: PortPlan
+    ) throws(ConfigurationError)
         -> HostConfiguration
     {
         try ConfigurationReader(file: file, plan: plan, text: text).read(text)

@@ -40,7 +40,9 @@ extension HostConfiguration {
     /// - Parameters:
     ///   - serviceLines: the line of each service's `listen` (or header), nil where it has none.
     ///   - adminLine: the line of `[admin]`'s `listen`.
-    func refusePortConflicts(file: String, serviceLines: [Int?], adminLine: Int?)
+    func refusePortConflicts(
+        file: String, serviceLines: [Int?], adminLine: Int?
+    )
         throws(ConfigurationError)
     {
         var bindings = [

@@ -59,10 +59,12 @@ public struct HostSeeds: Sendable {
                 let progress = try await peer.progress
                 guard progress.isComplete else {
                     await peer.stop()
-                    result.skipped.append((name, "\(progress.piecesHave) of \(progress.pieceCount) pieces of its data are right"))
+                    result.skipped.append(
+                        (name, "\(progress.piecesHave) of \(progress.pieceCount) pieces of its data are right"))
                     continue
                 }
-                result.seeds.append(Seed(torrent: name, peer: peer, endpoint: await peer.listenEndpoint ?? configuration.listen))
+                result.seeds.append(
+                    Seed(torrent: name, peer: peer, endpoint: await peer.listenEndpoint ?? configuration.listen))
                 if port != 0 { port += 1 }
             } catch {
                 await peer.stop()
@@ -81,7 +83,9 @@ public struct HostSeeds: Sendable {
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name.hasSuffix(".torrent") && !name.hasPrefix(".") { names.append(name) }
         }
         return names.sorted()

@@ -59,7 +59,9 @@ public actor RunningHost: HostStatusSource {
             let launched = await StartedService.launch(service, in: configuration, logger: logger)
             if let problem = launched.problem, !keepGoing {
                 for service in started { await service.stop(gracePeriod: .zero) }
-                throw HostError("cannot start \(service.name): \(problem); free the port, change the configuration, or run with --keep-going")
+                throw HostError(
+                    "cannot start \(service.name): \(problem); free the port, change the configuration, or run with --keep-going"
+                )
             }
             started.append(launched)
         }
@@ -68,7 +70,9 @@ public actor RunningHost: HostStatusSource {
         let adminService = await StartedService.launchAdmin(configuration.admin, source: host)
         if let problem = adminService.problem, !keepGoing {
             for service in started { await service.stop(gracePeriod: .zero) }
-            throw HostError("cannot start the admin endpoint: \(problem); set [admin] listen to a free port, or run with --keep-going")
+            throw HostError(
+                "cannot start the admin endpoint: \(problem); set [admin] listen to a free port, or run with --keep-going"
+            )
         }
         await host.attach(admin: adminService)
         return host
@@ -178,7 +182,10 @@ public actor RunningHost: HostStatusSource {
     /// A table of service, kind, transport, endpoint and state, one row per endpoint and transport.
     public func table() async -> String {
         let rows = await services().map { status in
-            [status.name, status.kind, status.transport, status.endpoint, status.problem.map { "failed: \($0)" } ?? status.state]
+            [
+                status.name, status.kind, status.transport, status.endpoint,
+                status.problem.map { "failed: \($0)" } ?? status.state,
+            ]
         }
         return ServiceTable.render(header: ["SERVICE", "KIND", "TRANSPORT", "ENDPOINT", "STATE"], rows: rows)
     }
@@ -192,7 +199,9 @@ public actor RunningHost: HostStatusSource {
 public enum ServiceTable {
     public static func render(header: [String], rows: [[String]]) -> String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max()! }
+        let widths = header.indices.map { column in
+            all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max()!
+        }
         return all.map { row in
             row.indices.map { column in
                 column == row.count - 1 ? row[column] : row[column].padding(toLength: widths[column] + 2)

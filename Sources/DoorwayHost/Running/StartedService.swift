@@ -37,7 +37,9 @@ final class StartedService: Sendable {
 
     /// Starts `service`, with paths relative to `host`'s data folder. Never throws: a service that cannot
     /// start comes back with its ``problem`` and nothing left bound.
-    static func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async
+    static func launch(
+        _ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async
         -> StartedService
     {
         _ = mkdir(host.dataFolder, 0o755)
@@ -55,7 +57,8 @@ final class StartedService: Sendable {
             name: "admin", kind: .web, listen: [admin.listen], transports: [.tcp],
             maximumConnections: server.maximumConnections)
         do {
-            return try await bind(service, kind: "admin", parameters: server.parameters, initializer: server.initializer)
+            return try await bind(
+                service, kind: "admin", parameters: server.parameters, initializer: server.initializer)
         } catch {
             return StartedService(configuration: service, kind: "admin", problem: "\(error)")
         }

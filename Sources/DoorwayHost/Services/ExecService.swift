@@ -34,7 +34,9 @@ struct ExecService: ServiceKindDefinition {
         return [("program", TOMLText.quoted(exec.program))]
     }
 
-    func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async throws
+    func launch(
+        _ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async throws
         -> StartedService
     {
         guard case .exec(let exec) = service.settings else { throw HostError.settings(of: service) }

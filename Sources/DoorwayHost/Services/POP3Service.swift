@@ -37,7 +37,9 @@ struct POP3Service: ServiceKindDefinition {
         ]
     }
 
-    func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async throws
+    func launch(
+        _ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async throws
         -> StartedService
     {
         guard case .pop3(let settings) = service.settings else { throw HostError.settings(of: service) }

@@ -68,7 +68,9 @@ struct SMTPService: ServiceKindDefinition {
         ]
     }
 
-    func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async throws
+    func launch(
+        _ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async throws
         -> StartedService
     {
         guard case .smtp(let settings) = service.settings else { throw HostError.settings(of: service) }

@@ -39,7 +39,9 @@ struct SeedService: ServiceKindDefinition {
         return [("torrents", TOMLText.quoted(seed.torrents))]
     }
 
-    func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async throws
+    func launch(
+        _ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async throws
         -> StartedService
     {
         guard case .seed(let seed) = service.settings else { throw HostError.settings(of: service) }

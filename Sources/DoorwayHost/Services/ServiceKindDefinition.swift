@@ -30,7 +30,9 @@ protocol ServiceKindDefinition: Sendable {
     func values(of settings: ServiceSettings) -> [(key: String, value: String?)]
 
     /// Starts the service, with paths relative to `host`'s data folder; throws when it cannot.
-    func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async throws
+    func launch(
+        _ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async throws
         -> StartedService
     /// The welcome page's hint on how to try the service, given the port it listens on (HTML).
     func welcomeHint(port: String) -> String

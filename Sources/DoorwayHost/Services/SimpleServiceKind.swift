@@ -23,7 +23,9 @@ struct SimpleServiceKind: ServiceKindDefinition {
 
     func values(of settings: ServiceSettings) -> [(key: String, value: String?)] { [] }
 
-    func launch(_ configuration: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async throws
+    func launch(
+        _ configuration: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async throws
         -> StartedService
     {
         try await StartedService.bind(configuration) { service.initializer(transport: $0) }

@@ -45,7 +45,9 @@ struct TrackerService: ServiceKindDefinition {
         ]
     }
 
-    func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async throws
+    func launch(
+        _ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async throws
         -> StartedService
     {
         guard case .tracker(let limits) = service.settings else { throw HostError.settings(of: service) }

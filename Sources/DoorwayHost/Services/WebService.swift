@@ -48,7 +48,9 @@ struct WebService: ServiceKindDefinition {
         ]
     }
 
-    func launch(_ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger) async throws
+    func launch(
+        _ service: ServiceConfiguration, in host: HostConfiguration, logger: Logger
+    ) async throws
         -> StartedService
     {
         guard case .web(var web) = service.settings else { throw HostError.settings(of: service) }

@@ -22,7 +22,9 @@ enum WelcomePage {
         defer { close(fd) }
         var text = page
         let written = text.withUTF8 { write(fd, $0.baseAddress, $0.count) }
-        guard written == page.utf8.count else { throw HostError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard written == page.utf8.count else {
+            throw HostError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     static func html(host: HostConfiguration) -> String {
@@ -32,7 +34,8 @@ enum WelcomePage {
             let transports = service.transports.map { $0.rawValue.uppercased() }.joined(separator: ", ")
             let port = service.listen.first?.port.map { "\($0)" } ?? "PORT"
             let hint = service.kind.definition.welcomeHint(port: port)
-            rows += "<tr><td>\(HTMLText.escape(service.name))</td><td>\(transports)</td><td>\(ports)</td><td>\(hint)</td></tr>\n"
+            rows +=
+                "<tr><td>\(HTMLText.escape(service.name))</td><td>\(transports)</td><td>\(ports)</td><td>\(hint)</td></tr>\n"
         }
         return """
             <!doctype html>

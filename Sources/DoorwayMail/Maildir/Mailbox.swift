@@ -91,7 +91,10 @@ public struct MailboxReader: Sendable {
         var index = 0
         var lineStart = true
         while index < bytes.count {
-            if lineStart && (bytes[index] == ASCII.lf || (bytes[index] == ASCII.cr && index + 1 < bytes.count && bytes[index + 1] == ASCII.lf)) {
+            if lineStart
+                && (bytes[index] == ASCII.lf
+                    || (bytes[index] == ASCII.cr && index + 1 < bytes.count && bytes[index + 1] == ASCII.lf))
+            {
                 return Array(bytes[..<index])
             }
             lineStart = bytes[index] == ASCII.lf

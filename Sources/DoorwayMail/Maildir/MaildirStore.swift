@@ -40,7 +40,9 @@ public final class MaildirStore: Sendable {
     /// Writes `message` (CRLF or LF line endings) with a `Return-Path` header into every recipient's
     /// mailbox, durably, and returns the file name it got in each `new/`.
     @discardableResult
-    public func deliver(_ message: [UInt8], returnPath: String, to recipients: [String]) throws(MailStoreError) -> String {
+    public func deliver(
+        _ message: [UInt8], returnPath: String, to recipients: [String]
+    ) throws(MailStoreError) -> String {
         guard !recipients.isEmpty else { return "" }
         let folders = Array(Set(recipients.map(mailbox(for:)))).sorted()
         for folder in folders {
@@ -131,7 +133,8 @@ public final class MaildirStore: Sendable {
     static func safeName(_ text: String) -> String {
         var name = ""
         for (position, byte) in text.utf8.enumerated() {
-            let safe = (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57)
+            let safe =
+                (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57)
                 || "@+-_=".utf8.contains(byte) || (byte == 46 && position > 0)
             if safe {
                 name.unicodeScalars.append(Unicode.Scalar(byte))
@@ -143,7 +146,9 @@ public final class MaildirStore: Sendable {
     }
 
     private static func makeFolder(_ path: String) throws(MailStoreError) {
-        if mkdir(path, 0o700) != 0, errno != EEXIST { throw MailStoreError(errno: errno, path: path, doing: "create folder") }
+        if mkdir(path, 0o700) != 0, errno != EEXIST {
+            throw MailStoreError(errno: errno, path: path, doing: "create folder")
+        }
     }
 
     static func makeFolders(_ path: String) throws(MailStoreError) {

@@ -51,7 +51,8 @@ enum EncodedWord {
         var index = bytes.startIndex
         while index + 1 < bytes.endIndex {
             if bytes[index] == ASCII.equals && bytes[index + 1] == questionMark,
-               let (charset, decoded, end) = parseWord(bytes, at: index) {
+                let (charset, decoded, end) = parseWord(bytes, at: index)
+            {
                 if textStart < index {
                     pieces.append(.text(bytes[textStart..<index]))
                 }
@@ -83,7 +84,8 @@ enum EncodedWord {
         for (position, piece) in pieces.enumerated() {
             switch piece {
             case .text(let text):
-                let betweenWords = position > 0 && position + 1 < pieces.count
+                let betweenWords =
+                    position > 0 && position + 1 < pieces.count
                     && isWord(pieces[position - 1]) && isWord(pieces[position + 1])
                 if betweenWords && text.allSatisfy({ ASCII.isBlank($0) || $0 == ASCII.cr || $0 == ASCII.lf }) {
                     continue
@@ -114,15 +116,15 @@ enum EncodedWord {
     ) -> (charset: MailCharset, decoded: [UInt8], end: Int)? {
         let charsetStart = start + 2
         guard let charsetEnd = bytes[charsetStart...].firstIndex(of: questionMark),
-              charsetEnd > charsetStart, charsetEnd - charsetStart <= maximumCharsetLength,
-              bytes[charsetStart..<charsetEnd].allSatisfy(ASCII.isVisible),
-              charsetEnd + 2 < bytes.endIndex, bytes[charsetEnd + 2] == questionMark
+            charsetEnd > charsetStart, charsetEnd - charsetStart <= maximumCharsetLength,
+            bytes[charsetStart..<charsetEnd].allSatisfy(ASCII.isVisible),
+            charsetEnd + 2 < bytes.endIndex, bytes[charsetEnd + 2] == questionMark
         else { return nil }
         let encoding = ASCII.uppercased(bytes[charsetEnd + 1])
         guard encoding == UInt8(ascii: "B") || encoding == UInt8(ascii: "Q") else { return nil }
         let textStart = charsetEnd + 3
         guard let textEnd = bytes[textStart...].firstIndex(of: questionMark),
-              textEnd + 1 < bytes.endIndex, bytes[textEnd + 1] == ASCII.equals
+            textEnd + 1 < bytes.endIndex, bytes[textEnd + 1] == ASCII.equals
         else { return nil }
         let label = String(decoding: bytes[charsetStart..<charsetEnd], as: UTF8.self)
         guard let charset = MailCharset(label: label) else { return nil }

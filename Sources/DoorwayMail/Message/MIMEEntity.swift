@@ -25,7 +25,8 @@ struct MIMEEntity: Sendable {
         contentType = type ?? MIMEHeaderValue("text/plain")
         parts = []
         if isMultipart, depth < Self.maximumDepth, let boundary = contentType.parameter("boundary"),
-           !boundary.isEmpty, boundary.utf8.count <= Self.maximumBoundaryLength {
+            !boundary.isEmpty, boundary.utf8.count <= Self.maximumBoundaryLength
+        {
             parts = Self.split(body, boundary: Array(boundary.utf8)).map { part in
                 let (partFields, partBody) = MailField.parseBlock(part)
                 return MIMEEntity(fields: partFields, body: partBody, depth: depth + 1)

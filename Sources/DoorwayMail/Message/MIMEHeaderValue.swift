@@ -59,7 +59,8 @@ struct MIMEHeaderValue: Sendable {
             if number == 0 && isEncoded {
                 let quote = UInt8(ascii: "'")
                 if let first = text.firstIndex(of: quote),
-                   let second = text[(first + 1)...].firstIndex(of: quote) {
+                    let second = text[(first + 1)...].firstIndex(of: quote)
+                {
                     charset = String(decoding: text[..<first], as: UTF8.self)
                     text = text[(second + 1)...]
                 }
@@ -75,7 +76,8 @@ struct MIMEHeaderValue: Sendable {
         var index = text.startIndex
         while index < text.endIndex {
             if text[index] == UInt8(ascii: "%"), index + 2 < text.endIndex,
-               let high = Hex.value(of: text[index + 1]), let low = Hex.value(of: text[index + 2]) {
+                let high = Hex.value(of: text[index + 1]), let low = Hex.value(of: text[index + 2])
+            {
                 output.append(high << 4 | low)
                 index += 3
             } else {
@@ -154,7 +156,8 @@ struct MIMEHeaderValue: Sendable {
         private mutating func plainValue() -> String {
             let start = index
             while index < bytes.count, bytes[index] != UInt8(ascii: ";"), bytes[index] > ASCII.space,
-                  bytes[index] != UInt8(ascii: "(") {
+                bytes[index] != UInt8(ascii: "(")
+            {
                 index += 1
             }
             return String(decoding: bytes[start..<index], as: UTF8.self)

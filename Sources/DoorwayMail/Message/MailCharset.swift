@@ -22,7 +22,7 @@ enum MailCharset: Sendable {
         case "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", "iso646-us", "us", "cp367":
             self = .utf8
         case "iso-8859-1", "iso8859-1", "iso_8859-1", "iso_8859-1:1987", "latin1", "latin-1", "l1", "cp819",
-             "ibm819", "windows-1252", "cp1252", "x-cp1252":
+            "ibm819", "windows-1252", "cp1252", "x-cp1252":
             self = .windows1252
         default:
             return nil

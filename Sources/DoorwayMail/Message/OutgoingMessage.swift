@@ -135,7 +135,8 @@ public struct OutgoingMessage: Sendable {
     private static func unstructuredPieces(_ value: String) -> [String] {
         let text = ASCII.trimmingBlanks(MIME.replacingControls(value))
         let pieces = HeaderFolder.pieces(text: text)
-        let needsEncoding = text.utf8.contains { $0 >= 0x80 } || text.contains("=?")
+        let needsEncoding =
+            text.utf8.contains { $0 >= 0x80 } || text.contains("=?")
             || pieces.contains { $0.utf8.count > longestFoldablePiece }
         return needsEncoding ? HeaderFolder.pieces(words: EncodedWord.encode(text)) : pieces
     }
@@ -160,7 +161,8 @@ public struct OutgoingMessage: Sendable {
         guard !words.isEmpty else { return [] }
         let specials = Array("()<>[]:;@\\,.\"".utf8)
         let hasSpecials = display.utf8.contains { specials.contains($0) }
-        let needsEncoding = display.utf8.contains { $0 >= 0x80 } || display.contains("=?")
+        let needsEncoding =
+            display.utf8.contains { $0 >= 0x80 } || display.contains("=?")
             || words.contains { $0.utf8.count > longestPlainDisplayName }
             || (hasSpecials && display.utf8.count > longestPlainDisplayName)
         if needsEncoding {

@@ -22,9 +22,11 @@ extension MIME {
                 index += 2
                 continue
             }
-            let endsLine = index + 1 == bytes.count
+            let endsLine =
+                index + 1 == bytes.count
                 || (bytes[index + 1] == ASCII.cr && index + 2 < bytes.count && bytes[index + 2] == ASCII.lf)
-            let literal = (byte >= 0x21 && byte <= 0x7E && byte != ASCII.equals)
+            let literal =
+                (byte >= 0x21 && byte <= 0x7E && byte != ASCII.equals)
                 || (ASCII.isBlank(byte) && !endsLine)
             let width = literal ? 1 : 3
             // The last token of a line may use the column a soft-break `=` would otherwise need.
@@ -81,7 +83,8 @@ extension MIME {
         while index < line.endIndex {
             let byte = line[index]
             if byte == ASCII.equals, index + 2 < line.endIndex,
-               let high = Hex.value(of: line[index + 1]), let low = Hex.value(of: line[index + 2]) {
+                let high = Hex.value(of: line[index + 1]), let low = Hex.value(of: line[index + 2])
+            {
                 output.append(high << 4 | low)
                 index += 3
             } else {

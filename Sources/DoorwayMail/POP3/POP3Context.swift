@@ -14,7 +14,9 @@ final class POP3Context: Sendable {
     let failedLoginDelay: TimeAmount
     private let failedLogins = NIOLockedValueBox(0)
 
-    init(users: MailUsers, store: MaildirStore, storage: NIOThreadPool, timeout: TimeAmount, failedLoginDelay: TimeAmount) {
+    init(
+        users: MailUsers, store: MaildirStore, storage: NIOThreadPool, timeout: TimeAmount, failedLoginDelay: TimeAmount
+    ) {
         self.users = users
         self.store = store
         self.storage = storage

@@ -132,7 +132,8 @@ extension POP3Session {
     ) {
         switch arguments.count {
         case 0:
-            let header = usage.hasPrefix("LIST")
+            let header =
+                usage.hasPrefix("LIST")
                 ? "+OK \(remainingCount) messages (\(totalSize) octets)" : "+OK unique-id listing follows"
             var bytes = Array(header.utf8) + ASCII.crlf
             for index in messages.indices where !deleted[index] {

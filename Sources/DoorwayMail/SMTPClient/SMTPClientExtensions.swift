@@ -43,4 +43,3 @@ public struct SMTPClientExtensions: Sendable, Equatable {
     /// RFC 2920 PIPELINING.
     public var pipelining: Bool { offers("PIPELINING") }
 }
-

@@ -62,9 +62,11 @@ extension SMTPClientSession {
         if let bad = recipients.first(where: { $0.isEmpty || !Self.isUsable($0) }) {
             return SMTPClientError(stage: .rcpt, reason: .invalidAddress(bad))
         }
-        if !extensions.smtputf8, let address = ([reversePath] + recipients).first(where: {
-            !$0.utf8.allSatisfy { $0 < 0x80 }
-        }) {
+        if !extensions.smtputf8,
+            let address = ([reversePath] + recipients).first(where: {
+                !$0.utf8.allSatisfy { $0 < 0x80 }
+            })
+        {
             return SMTPClientError(stage: .mail, reason: .smtputf8Required(address: address))
         }
         if let limit = extensions.maximumSize, limit > 0, data.size > limit {

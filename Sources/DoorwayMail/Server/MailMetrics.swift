@@ -9,8 +9,10 @@ struct MailMetrics: Sendable {
     let rejected: Counter
 
     init(service: String) {
-        accepted = Counter(label: "door_mail_messages_total", dimensions: [("service", service), ("outcome", "accepted")])
-        rejected = Counter(label: "door_mail_messages_total", dimensions: [("service", service), ("outcome", "rejected")])
+        accepted = Counter(
+            label: "door_mail_messages_total", dimensions: [("service", service), ("outcome", "accepted")])
+        rejected = Counter(
+            label: "door_mail_messages_total", dimensions: [("service", service), ("outcome", "rejected")])
     }
 
     func record(_ outcome: DeliveryResult) {

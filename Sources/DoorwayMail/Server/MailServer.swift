@@ -70,7 +70,8 @@ public final class MailServer: Sendable {
         storage.start()
         pop3 = POP3Context(
             users: configuration.users, store: store, storage: storage,
-            timeout: TimeAmount(configuration.pop3Timeout), failedLoginDelay: TimeAmount(configuration.failedLoginDelay))
+            timeout: TimeAmount(configuration.pop3Timeout), failedLoginDelay: TimeAmount(configuration.failedLoginDelay)
+        )
     }
 
     /// Failed POP3 logins since the server started.

@@ -82,7 +82,8 @@ public struct MailUsers: Sendable {
     }
 
     /// A hash nobody's password matches, checked for unknown users to spend the same time.
-    private static let decoy = PasswordHash(cost: .standard, salt: Array(repeating: 0, count: 16), hash: Array(repeating: 0, count: 32))
+    private static let decoy = PasswordHash(
+        cost: .standard, salt: Array(repeating: 0, count: 16), hash: Array(repeating: 0, count: 32))
 
     static let maximumFileSize = 16 * 1024 * 1024
 

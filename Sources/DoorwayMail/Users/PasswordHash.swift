@@ -69,7 +69,9 @@ struct PasswordHash: Sendable, Equatable {
         return SymmetricKey(data: derived) == SymmetricKey(data: hash)
     }
 
-    private static func derive(_ password: [UInt8], salt: [UInt8], cost: Cost, length: Int = hashLength) throws
+    private static func derive(
+        _ password: [UInt8], salt: [UInt8], cost: Cost, length: Int = hashLength
+    ) throws
         -> [UInt8]
     {
         let key = try KDF.Scrypt.deriveKey(

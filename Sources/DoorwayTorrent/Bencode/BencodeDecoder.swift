@@ -166,7 +166,8 @@ public struct BencodeDecoder: Sendable {
             // Accumulating toward the sign lets Int64.min through without a separate overflow case.
             let digit = Int64(input[cursor] - UInt8(ascii: "0"))
             let (shifted, shiftOverflow) = value.multipliedReportingOverflow(by: 10)
-            let (next, addOverflow) = negative
+            let (next, addOverflow) =
+                negative
                 ? shifted.subtractingReportingOverflow(digit)
                 : shifted.addingReportingOverflow(digit)
             if shiftOverflow || addOverflow { throw BencodeError(.integerOverflow, at: digitsStart) }
@@ -203,7 +204,8 @@ public struct BencodeDecoder: Sendable {
         let remaining = input.count - cursor - 1
         if overflowed || length > remaining {
             let digits = input[position..<cursor]
-            let declared = digits.count > 24
+            let declared =
+                digits.count > 24
                 ? String(decoding: digits.prefix(24), as: UTF8.self) + "…"
                 : String(decoding: digits, as: UTF8.self)
             throw BencodeError(.lengthExceedsInput(declared: declared, remaining: remaining), at: position)

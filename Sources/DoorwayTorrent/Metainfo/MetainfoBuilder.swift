@@ -91,14 +91,15 @@ public struct MetainfoBuilder: Sendable {
         case .singleFile(let length):
             info["length"] = .integer(length)
         case .files(let files):
-            info["files"] = .list(files.map { file in
-                var entry: [BencodeKey: BencodeValue] = [
-                    "length": .integer(file.length),
-                    "path": .list(file.path.components.map { .string($0) }),
-                ]
-                if file.isPadding { entry["attr"] = "p" }
-                return .dictionary(entry)
-            })
+            info["files"] = .list(
+                files.map { file in
+                    var entry: [BencodeKey: BencodeValue] = [
+                        "length": .integer(file.length),
+                        "path": .list(file.path.components.map { .string($0) }),
+                    ]
+                    if file.isPadding { entry["attr"] = "p" }
+                    return .dictionary(entry)
+                })
         }
         if isPrivate { info["private"] = 1 }
         return .dictionary(info)

@@ -31,7 +31,9 @@ public enum TorrentCreator {
         let name = String(trimmed.split(separator: "/").last ?? Substring(trimmed))
         let parent = trimmed.contains("/") ? String(trimmed[..<trimmed.lastIndex(of: "/")!]) : "."
         var status = stat()
-        guard lstat(trimmed, &status) == 0 else { throw TorrentCreatorError("cannot read \(trimmed): \(String(cString: strerror(errno)))") }
+        guard lstat(trimmed, &status) == 0 else {
+            throw TorrentCreatorError("cannot read \(trimmed): \(String(cString: strerror(errno)))")
+        }
         let content: MetainfoBuilder.Content
         let total: Int64
         if status.st_mode & S_IFMT == S_IFDIR {
@@ -91,7 +93,9 @@ public enum TorrentCreator {
         }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if !name.hasPrefix(".") { names.append(name) }
         }
         closedir(directory)
@@ -104,7 +108,8 @@ public enum TorrentCreator {
                 files += try listFiles(in: path, prefix: prefix + [name])
             } else if status.st_mode & S_IFMT == S_IFREG {
                 do {
-                    files.append(MetainfoBuilder.File(path: try SafePath(prefix + [name]), length: Int64(status.st_size)))
+                    files.append(
+                        MetainfoBuilder.File(path: try SafePath(prefix + [name]), length: Int64(status.st_size)))
                 } catch {
                     throw TorrentCreatorError("cannot share \(path): \(error)")
                 }

@@ -109,7 +109,8 @@ public final class TorrentPeer: Sendable {
     /// waiting for peers, announces to the trackers and connects to the peers they name.
     public func start(verifying: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws {
         let fresh = try await threads.runIfActive { [storage] in try storage.prepare() }
-        let have = try await TorrentVerifier.verify(storage: storage, skipping: fresh, threads: threads, progress: verifying)
+        let have = try await TorrentVerifier.verify(
+            storage: storage, skipping: fresh, threads: threads, progress: verifying)
         let swarm = try await loop.submit { [self] in
             let swarm = Swarm(
                 metainfo: metainfo, storage: storage, have: have, peerID: peerID, loop: loop, storageThreads: threads,

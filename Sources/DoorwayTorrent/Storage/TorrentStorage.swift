@@ -63,7 +63,8 @@ public final class TorrentStorage: Sendable {
             let length = metainfo.files[index].length
             if Int64(status.st_size) > length {
                 throw TorrentStorageError(
-                    "\(path) is \(status.st_size) bytes but the torrent says \(length): move it away or pick another folder")
+                    "\(path) is \(status.st_size) bytes but the torrent says \(length): move it away or pick another folder"
+                )
             }
             if writable, Int64(status.st_size) < length, ftruncate(fd, off_t(length)) != 0 {
                 throw TorrentStorageError(errno: errno, doing: "allocate \(length) bytes for", path: path)
@@ -83,7 +84,8 @@ public final class TorrentStorage: Sendable {
 
     /// Writes `block` at `offset` within piece `piece`.
     public func write(piece: Int, offset: Int, _ block: [UInt8]) throws(TorrentStorageError) {
-        try forEachSpan(piece: piece, offset: offset, length: block.count) { fd, fileOffset, range, path throws(TorrentStorageError) in
+        try forEachSpan(piece: piece, offset: offset, length: block.count) {
+            fd, fileOffset, range, path throws(TorrentStorageError) in
             do throws(Errno) {
                 try FileDescriptor(fd).writeAll(block[range], at: Int(fileOffset))
             } catch {
@@ -95,7 +97,8 @@ public final class TorrentStorage: Sendable {
     /// `length` bytes at `offset` within piece `piece`.
     public func read(piece: Int, offset: Int, length: Int) throws(TorrentStorageError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: length)
-        try forEachSpan(piece: piece, offset: offset, length: length) { fd, fileOffset, range, path throws(TorrentStorageError) in
+        try forEachSpan(piece: piece, offset: offset, length: length) {
+            fd, fileOffset, range, path throws(TorrentStorageError) in
             let count: Int
             do throws(Errno) {
                 count = try FileDescriptor(fd).readAll(into: &bytes[range], at: Int(fileOffset))
@@ -109,7 +112,9 @@ public final class TorrentStorage: Sendable {
 
     /// Whether piece `index` on disk matches its SHA-1; a read error counts as not having it.
     public func verify(piece index: Int) -> Bool {
-        guard let bytes = try? read(piece: index, offset: 0, length: metainfo.length(ofPiece: index)) else { return false }
+        guard let bytes = try? read(piece: index, offset: 0, length: metainfo.length(ofPiece: index)) else {
+            return false
+        }
         return Array(Insecure.SHA1.hash(data: bytes)) == metainfo.pieces[index]
     }
 
@@ -138,7 +143,9 @@ public final class TorrentStorage: Sendable {
             let fileOffset = span.offset + Int64(start - pieceOffset)
             // BEP 47 padding is zeros that never reach the disk: the buffer already holds zeros for reads.
             if !metainfo.files[span.file].isPadding {
-                try body(try descriptor(span.file), fileOffset, bufferOffset..<(bufferOffset + stop - start), path(ofFile: span.file))
+                try body(
+                    try descriptor(span.file), fileOffset, bufferOffset..<(bufferOffset + stop - start),
+                    path(ofFile: span.file))
             }
             bufferOffset += stop - start
         }

@@ -9,7 +9,8 @@ extension Swarm {
     /// A request from a peer we unchoked: queued, or the peer dropped if it asks for what we cannot give.
     func serve(_ block: BlockRequest, to link: PeerLink) {
         guard !link.amChoking else { return }
-        guard block.piece < metainfo.pieceCount, have[block.piece], block.length > 0, block.length <= picker.blockLength,
+        guard block.piece < metainfo.pieceCount, have[block.piece], block.length > 0,
+            block.length <= picker.blockLength,
             block.offset >= 0, block.offset + block.length <= metainfo.length(ofPiece: block.piece)
         else {
             drop(link, because: "requested a block we cannot give (\(block))")

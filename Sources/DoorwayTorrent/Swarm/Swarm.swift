@@ -97,7 +97,13 @@ final class Swarm {
         link.peerID = theirs.peerID
         links[link.key] = link
         var greeting: [PeerMessage] = []
-        if theirs.supportsExtensionProtocol { greeting.append(.extended(id: ExtensionHandshake.messageID, payload: ExtensionHandshake.payload(utMetadataID: nil, requestQueue: configuration.maximumQueuedRequests))) }
+        if theirs.supportsExtensionProtocol {
+            greeting.append(
+                .extended(
+                    id: ExtensionHandshake.messageID,
+                    payload: ExtensionHandshake.payload(
+                        utMetadataID: nil, requestQueue: configuration.maximumQueuedRequests)))
+        }
         if have.setCount > 0 { greeting.append(.bitfield(have.bytes)) }
         link.send(greeting)
         link.flush()
@@ -199,7 +205,8 @@ final class Swarm {
         guard wanted > 0 else { return }
         let requests = picker.nextRequests(for: link.key, count: wanted)
         for request in requests { link.outstanding.insert(request) }
-        link.send(requests.map { .request(piece: UInt32($0.piece), offset: UInt32($0.offset), length: UInt32($0.length)) })
+        link.send(
+            requests.map { .request(piece: UInt32($0.piece), offset: UInt32($0.offset), length: UInt32($0.length)) })
     }
 
     private func fillRequestsForAll() {
@@ -224,7 +231,8 @@ final class Swarm {
             for peer in outcome.peersToCancel {
                 guard let other = links[peer] else { continue }
                 other.outstanding.remove(block)
-                other.send(.cancel(piece: UInt32(block.piece), offset: UInt32(block.offset), length: UInt32(block.length)))
+                other.send(
+                    .cancel(piece: UInt32(block.piece), offset: UInt32(block.offset), length: UInt32(block.length)))
                 other.flush()
             }
             if case .pieceComplete(let piece, _) = outcome { verify(piece) }
@@ -357,7 +365,9 @@ final class Swarm {
     var snapshot: TorrentPeer.Progress {
         TorrentPeer.Progress(
             piecesHave: have.setCount, pieceCount: metainfo.pieceCount,
-            bytesHave: (0..<metainfo.pieceCount).reduce(Int64(0)) { $0 + (have[$1] ? Int64(metainfo.length(ofPiece: $1)) : 0) },
+            bytesHave: (0..<metainfo.pieceCount).reduce(Int64(0)) {
+                $0 + (have[$1] ? Int64(metainfo.length(ofPiece: $1)) : 0)
+            },
             totalBytes: metainfo.totalLength, peers: links.count, downloaded: downloadedBytes, uploaded: uploadedBytes,
             downloadRate: links.values.reduce(0) { $0 + $1.downloadRate },
             uploadRate: links.values.reduce(0) { $0 + $1.uploadRate }, corruptPieces: corruptPieces,

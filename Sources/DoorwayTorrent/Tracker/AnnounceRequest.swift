@@ -52,7 +52,9 @@ public struct AnnounceRequest: Sendable, Equatable {
 
     /// Parses the query of `GET /announce?…`.
     public init(query: Substring) throws(TrackerFailure) {
-        guard let parameters = QueryString(query) else { throw TrackerFailure("malformed percent-encoding in the query") }
+        guard let parameters = QueryString(query) else {
+            throw TrackerFailure("malformed percent-encoding in the query")
+        }
         guard let infoHash = parameters.first("info_hash"), infoHash.count == 20 else {
             throw TrackerFailure("info_hash must be 20 bytes, percent-encoded")
         }

@@ -12,7 +12,8 @@ enum TrackerClient {
         var peers: [Endpoint]
     }
 
-    static func announce(_ request: AnnounceRequest, to tracker: String, using http: HTTPClient) async throws -> Answer {
+    static func announce(_ request: AnnounceRequest, to tracker: String, using http: HTTPClient) async throws -> Answer
+    {
         guard tracker.hasPrefix("http://") else {
             throw TrackerFailure("\(tracker): only http:// trackers are supported")
         }

@@ -15,7 +15,11 @@ enum TrackerResponse {
             var peers6: [UInt8] = []
             for peer in answer.peers {
                 let port = [UInt8(peer.port >> 8), UInt8(peer.port & 0xFF)]
-                if peer.address.isIPv4 { peers += peer.address.bytes + port } else { peers6 += peer.address.bytes + port }
+                if peer.address.isIPv4 {
+                    peers += peer.address.bytes + port
+                } else {
+                    peers6 += peer.address.bytes + port
+                }
             }
             dictionary["peers"] = .bytes(peers)
             if !peers6.isEmpty { dictionary["peers6"] = .bytes(peers6) }

@@ -77,7 +77,9 @@ public final class TrackerServer: HTTPRespondingServer {
                 let answer = try state.withLockedValue { state in
                     Result { () throws(TrackerFailure) in try state.announce(request, from: address, now: now) }
                 }.get()
-                return (.ok, TrackerResponse.announce(answer, compact: request.compact, omitsPeerID: request.omitsPeerID))
+                return (
+                    .ok, TrackerResponse.announce(answer, compact: request.compact, omitsPeerID: request.omitsPeerID)
+                )
             } catch {
                 return (.ok, TrackerResponse.failure(error.reason))
             }

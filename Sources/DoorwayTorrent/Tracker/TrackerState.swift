@@ -38,7 +38,9 @@ public struct TrackerState: Sendable {
     }
 
     /// Records `request` from `address` at time `now` (seconds, any epoch) and answers with other peers.
-    public mutating func announce(_ request: AnnounceRequest, from address: TrackerPeer.Address, now: Double)
+    public mutating func announce(
+        _ request: AnnounceRequest, from address: TrackerPeer.Address, now: Double
+    )
         throws(TrackerFailure) -> AnnounceAnswer
     {
         expire(now: now)
@@ -46,7 +48,9 @@ public struct TrackerState: Sendable {
             guard request.event != .stopped else {
                 return AnnounceAnswer(interval: limits.interval, complete: 0, incomplete: 0, peers: [])
             }
-            guard swarms.count < limits.maximumSwarms else { throw TrackerFailure("tracker is full: too many torrents") }
+            guard swarms.count < limits.maximumSwarms else {
+                throw TrackerFailure("tracker is full: too many torrents")
+            }
             swarms[request.infoHash] = Swarm()
         }
         var swarm = swarms[request.infoHash]!
@@ -60,7 +64,8 @@ public struct TrackerState: Sendable {
             throw TrackerFailure("tracker is full: too many peers in this torrent")
         }
         if request.event == .completed { swarm.completed += 1 }
-        let peer = TrackerPeer(peerID: request.peerID, address: address, port: request.port, left: request.left, lastSeen: now)
+        let peer = TrackerPeer(
+            peerID: request.peerID, address: address, port: request.port, left: request.left, lastSeen: now)
         swarm.peers[request.peerID] = peer
         // Seeds need no other seeds; everyone else gets anyone. The order is random, so load spreads.
         var others = swarm.peers.values.filter { $0.peerID != request.peerID && !(request.left == 0 && $0.left == 0) }
@@ -72,7 +77,9 @@ public struct TrackerState: Sendable {
     }
 
     /// What scrape reports for each asked info-hash it knows (all of them when `infoHashes` is empty).
-    public func scrape(_ infoHashes: [[UInt8]]) -> [(infoHash: [UInt8], complete: Int, downloaded: Int, incomplete: Int)] {
+    public func scrape(
+        _ infoHashes: [[UInt8]]
+    ) -> [(infoHash: [UInt8], complete: Int, downloaded: Int, incomplete: Int)] {
         let keys = infoHashes.isEmpty ? Array(swarms.keys) : infoHashes
         return keys.compactMap { key in
             guard let swarm = swarms[key] else { return nil }
@@ -120,8 +127,10 @@ public struct TrackerPeer: Sendable, Equatable {
 
         public var description: String {
             if isIPv4 { return bytes.map(String.init).joined(separator: ".") }
-            return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-                .joined(separator: ":")
+            return stride(from: 0, to: 16, by: 2).map {
+                String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+            }
+            .joined(separator: ":")
         }
     }
 

@@ -79,6 +79,7 @@ public struct DirectoryListing: Sendable {
     /// nginx-style `10-Oct-2000 13:55`, in UTC.
     static func modifiedText(_ secondsSince1970: Int) -> String {
         let c = CivilTime(secondsSince1970: secondsSince1970)
-        return "\(CivilTime.pad2(c.day))-\(c.monthName)-\(CivilTime.pad4(c.year)) \(CivilTime.pad2(c.hour)):\(CivilTime.pad2(c.minute))"
+        return
+            "\(CivilTime.pad2(c.day))-\(c.monthName)-\(CivilTime.pad4(c.year)) \(CivilTime.pad2(c.hour)):\(CivilTime.pad2(c.minute))"
     }
 }

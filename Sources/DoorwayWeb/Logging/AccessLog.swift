@@ -32,7 +32,9 @@ public final class AccessLog: Sendable {
         case .file(let path):
             let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw WebServerError("cannot open access log \"\(path)\": \(String(cString: strerror(errno))); check that its folder exists and is writable")
+                throw WebServerError(
+                    "cannot open access log \"\(path)\": \(String(cString: strerror(errno))); check that its folder exists and is writable"
+                )
             }
             descriptor = fd
             ownsDescriptor = true

@@ -9,6 +9,7 @@ struct ErrorPage {
 
     init(status: HTTPResponseStatus) {
         let title = "\(status.code) \(status.reasonPhrase)"
-        body = "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>door</center>\r\n</body>\r\n</html>\r\n"
+        body =
+            "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>door</center>\r\n</body>\r\n</html>\r\n"
     }
 }

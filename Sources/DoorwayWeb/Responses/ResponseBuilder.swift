@@ -32,7 +32,8 @@ struct ResponseBuilder {
         }
         let relativePath = target.segments.isEmpty ? "." : target.segments.joined(separator: "/")
         let codings = AcceptedCodings(head.headers.first(name: "accept-encoding"))
-        let key = ContentCache.Key(path: relativePath, trailingSlash: target.hasTrailingSlash, codings: codings.rawValue)
+        let key = ContentCache.Key(
+            path: relativePath, trailingSlash: target.hasTrailingSlash, codings: codings.rawValue)
         if let cached = site.cache.freshFile(for: key, validity: limits.cacheValidity) {
             return respond(with: Representation(cached), to: head)
         }
@@ -128,7 +129,9 @@ struct ResponseBuilder {
         let (content, length, tag) = (representation.content, representation.length, representation.metadata.tag)
         let modified = representation.metadata.modified
         if let prepared = representation.fullResponseFields,
-            !head.headers.contains(where: { field in Self.conditionalFields.contains { field.name.caseInsensitiveEquals($0) } })
+            !head.headers.contains(where: { field in
+                Self.conditionalFields.contains { field.name.caseInsensitiveEquals($0) }
+            })
         {
             // The common case: a whole cached file, its header lines serialised once.
             return Response(status: .ok, headers: [:], body: [content.chunk(0..<length)], preparedFields: prepared)
@@ -169,7 +172,8 @@ struct ResponseBuilder {
                 file: content.file
             )
         case .satisfiable(let parts):
-            let boundary = MultipartByteRanges.boundary(seed: UInt64(length) &* 0x9E37_79B9 &+ UInt64(truncatingIfNeeded: modified))
+            let boundary = MultipartByteRanges.boundary(
+                seed: UInt64(length) &* 0x9E37_79B9 &+ UInt64(truncatingIfNeeded: modified))
             let contentType = headers.first(name: "Content-Type") ?? "application/octet-stream"
             var body: [Response.Chunk] = []
             for part in parts {
@@ -199,7 +203,8 @@ struct ResponseBuilder {
 
         func chunk(_ range: Range<Int>) -> Response.Chunk {
             switch self {
-            case .memory(let bytes): .bytes(bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!)
+            case .memory(let bytes):
+                .bytes(bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!)
             case .file: .file(range)
             }
         }
@@ -218,7 +223,9 @@ struct ResponseBuilder {
             case .tags(let tags) where tags.contains(where: { $0.matchesStrongly(tag) }): break
             default: return .preconditionFailed
             }
-        } else if let since = fields.first(name: "if-unmodified-since"), let date = HTTPDate.parse(since), modified > date {
+        } else if let since = fields.first(name: "if-unmodified-since"), let date = HTTPDate.parse(since),
+            modified > date
+        {
             return .preconditionFailed
         }
         if let ifNoneMatch = fields.first(name: "if-none-match") {

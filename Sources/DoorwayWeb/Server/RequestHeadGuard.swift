@@ -47,7 +47,8 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     /// Counts the 408s this guard answers.
     private let metrics: RequestMetrics?
 
-    init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount, requestLineLimit: Int, metrics: RequestMetrics? = nil) {
+    init(headerTimeout: TimeAmount, keepAliveTimeout: TimeAmount, requestLineLimit: Int, metrics: RequestMetrics? = nil)
+    {
         self.metrics = metrics
         self.headerTimeout = headerTimeout
         self.keepAliveTimeout = keepAliveTimeout

@@ -78,7 +78,8 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
         ResponseBuilder(site: server.site, allocator: ByteBufferAllocator()).error(status, for: head)
     }
 
-    private func send(_ response: Response, to request: HTTPRequestHead, closing: Bool, context: ChannelHandlerContext) {
+    private func send(_ response: Response, to request: HTTPRequestHead, closing: Bool, context: ChannelHandlerContext)
+    {
         headGuard.responseStarted()
         var headers = response.headers
         headers.add(name: "Date", value: ResponseDate.current)
@@ -106,7 +107,9 @@ final class StaticFileResponder: ChannelInboundHandler, RemovableChannelHandler 
                     guard let file = response.file else { continue }
                     if handle == nil { handle = file.takeHandle() }
                     bytesSent += range.count
-                    writes.append(.fileRegion(FileRegion(fileHandle: handle!, readerIndex: range.lowerBound, endIndex: range.upperBound)))
+                    writes.append(
+                        .fileRegion(
+                            FileRegion(fileHandle: handle!, readerIndex: range.lowerBound, endIndex: range.upperBound)))
                 }
             }
         }

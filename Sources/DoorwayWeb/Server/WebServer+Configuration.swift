@@ -38,7 +38,9 @@ extension WebServer {
         /// Follow symlinks that lead outside the root; refused (403) by default.
         public var followsSymlinksOutsideRoot: Bool
 
-        public init(listsFolders: Bool = false, servesHiddenFiles: Bool = false, followsSymlinksOutsideRoot: Bool = false) {
+        public init(
+            listsFolders: Bool = false, servesHiddenFiles: Bool = false, followsSymlinksOutsideRoot: Bool = false
+        ) {
             self.listsFolders = listsFolders
             self.servesHiddenFiles = servesHiddenFiles
             self.followsSymlinksOutsideRoot = followsSymlinksOutsideRoot
@@ -79,8 +81,9 @@ extension WebServer {
                 if !ok { throw ParameterError(parameter: name, value: "\(value)", reason: reason) }
             }
             try check(requestLineLength >= 256, "request line limit", requestLineLength, "must be at least 256 bytes")
-            try check(headerSectionSize >= requestLineLength, "header section limit", headerSectionSize,
-                      "must be at least the request line limit (\(requestLineLength))")
+            try check(
+                headerSectionSize >= requestLineLength, "header section limit", headerSectionSize,
+                "must be at least the request line limit (\(requestLineLength))")
             try check(headerTimeout > .zero, "header timeout", headerTimeout, "must be positive")
             try check(keepAliveTimeout > .zero, "keep-alive timeout", keepAliveTimeout, "must be positive")
             try check(maximumConnections >= 1, "maximum connections", maximumConnections, "must be at least 1")

@@ -87,7 +87,8 @@ public final class WebServer: Sendable {
         // each request synchronously, in the order they arrive, so pipelined responses leave in request
         // order without NIO's pipelining handler, and one buffer per head saves the encoder's pass.
         try pipeline.addHandler(
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits))
+            ByteToMessageHandler(
+                HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits))
         )
         try pipeline.addHandler(ParserErrorResponder(headGuard: guardHandler, metrics: requestMetrics))
         try pipeline.addHandler(StaticFileResponder(server: self, headGuard: guardHandler))

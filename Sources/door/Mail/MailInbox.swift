@@ -43,7 +43,9 @@ struct MailInbox: ParsableCommand {
         for entry in entries {
             let mark = entry.seen ? " " : "N"
             let who = mailbox == nil ? "\(entry.mailbox)  " : ""
-            print("\(entry.id) \(mark) \(who)\(Self.cell(entry.date, 31))  \(Self.cell(entry.from, 28))  \(Self.cell(entry.subject, 40))  \(entry.size)")
+            print(
+                "\(entry.id) \(mark) \(who)\(Self.cell(entry.date, 31))  \(Self.cell(entry.from, 28))  \(Self.cell(entry.subject, 40))  \(entry.size)"
+            )
         }
     }
 

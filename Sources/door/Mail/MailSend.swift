@@ -25,7 +25,10 @@ struct MailSend: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The SMTP server (default: localhost on 25 as root, else 2525; port 25 if none given).", valueName: "ENDPOINT"))
+    @Option(
+        help: ArgumentHelp(
+            "The SMTP server (default: localhost on 25 as root, else 2525; port 25 if none given).",
+            valueName: "ENDPOINT"))
     var server: String?
 
     @Option(help: ArgumentHelp("The sender (default: USER@this host).", valueName: "ADDR"))
@@ -43,12 +46,15 @@ struct MailSend: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each reply.")
     var timeout: Double = 300
 
-    @Argument(help: ArgumentHelp("The text, or with --raw the message; - or nothing for standard input.", valueName: "FILE"))
+    @Argument(
+        help: ArgumentHelp("The text, or with --raw the message; - or nothing for standard input.", valueName: "FILE"))
     var file: String?
 
     func validate() throws {
         if recipients.isEmpty { throw ValidationError("give at least one --to ADDR") }
-        if raw && subject != nil { throw ValidationError("--subject and --raw do not mix: a raw message has its own header") }
+        if raw && subject != nil {
+            throw ValidationError("--subject and --raw do not mix: a raw message has its own header")
+        }
         if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
     }
 
@@ -72,11 +78,14 @@ struct MailSend: AsyncParsableCommand {
             let outcome = try await client.send(message, from: Self.address(sender), to: recipients, server: endpoint)
             for rejection in outcome.rejected {
                 let reply = rejection.reply
-                printError("door: server refused \(rejection.recipient): \(reply.code) \(reply.lines.joined(separator: " "))")
+                printError(
+                    "door: server refused \(rejection.recipient): \(reply.code) \(reply.lines.joined(separator: " "))")
             }
             switch outcome.result {
             case .success(let reply):
-                printError("door: sent to \(outcome.accepted.joined(separator: ", ")): \(reply.code) \(reply.lines.last ?? "")")
+                printError(
+                    "door: sent to \(outcome.accepted.joined(separator: ", ")): \(reply.code) \(reply.lines.last ?? "")"
+                )
                 if !outcome.rejected.isEmpty { throw ExitCode(1) }
             case .failure(let error):
                 throw fail(error.description)

@@ -21,19 +21,27 @@ struct MailServe: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The store: one Maildir per recipient (default: \(HostConfiguration.defaultMailStore)).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "The store: one Maildir per recipient (default: \(HostConfiguration.defaultMailStore)).", valueName: "DIR"))
     var maildir = HostConfiguration.defaultMailStore
 
-    @Option(name: .customLong("listen"), help: ArgumentHelp("Where to wait, repeatable (default :25 as root, else :2525).", valueName: "ENDPOINT"))
+    @Option(
+        name: .customLong("listen"),
+        help: ArgumentHelp("Where to wait, repeatable (default :25 as root, else :2525).", valueName: "ENDPOINT"))
     var endpoints: [String] = []
 
-    @Option(name: .customLong("pop3"), help: ArgumentHelp("Where POP3 waits, repeatable (default :110 as root, else :1110).", valueName: "ENDPOINT"))
+    @Option(
+        name: .customLong("pop3"),
+        help: ArgumentHelp("Where POP3 waits, repeatable (default :110 as root, else :1110).", valueName: "ENDPOINT"))
     var pop3Endpoints: [String] = []
 
     @Option(help: ArgumentHelp("The POP3 users file (default: MAILDIR/.users).", valueName: "FILE"))
     var users: String?
 
-    @Option(name: .customLong("domain"), help: ArgumentHelp("Accept mail for this domain only; repeatable.", valueName: "D"))
+    @Option(
+        name: .customLong("domain"), help: ArgumentHelp("Accept mail for this domain only; repeatable.", valueName: "D")
+    )
     var domains: [String] = []
 
     @Option(name: .customLong("max-size"), help: "Largest message in bytes (SIZE); larger → 552.")
@@ -52,13 +60,16 @@ struct MailServe: AsyncParsableCommand {
     var gracePeriod: Double = 5
 
     func validate() throws {
-        if maximumRecipients < 100 { throw ValidationError("--max-recipients \(maximumRecipients) must be at least 100 (RFC 5321 §4.5.3.1.8)") }
+        if maximumRecipients < 100 {
+            throw ValidationError("--max-recipients \(maximumRecipients) must be at least 100 (RFC 5321 §4.5.3.1.8)")
+        }
         if maximumSize < 1024 { throw ValidationError("--max-size \(maximumSize) must be at least 1024 bytes") }
     }
 
     func run() async throws {
         try await reportingErrors {
-            var smtp = SMTPConfiguration(hostname: hostname ?? MailServe.hostName, domains: domains.map { $0.lowercased() })
+            var smtp = SMTPConfiguration(
+                hostname: hostname ?? MailServe.hostName, domains: domains.map { $0.lowercased() })
             smtp.maximumMessageSize = maximumSize
             smtp.maximumRecipients = maximumRecipients
             smtp.strictLineEndings = strictLineEndings
@@ -78,7 +89,8 @@ struct MailServe: AsyncParsableCommand {
                 servers.append(server)
                 printNow("door: SMTP on \(server.localEndpoint), storing into \(maildir)")
             }
-            let pop3Endpoints = try (self.pop3Endpoints.isEmpty ? [":\(PortPlan.current.pop3Port)"] : self.pop3Endpoints)
+            let pop3Endpoints = try
+                (self.pop3Endpoints.isEmpty ? [":\(PortPlan.current.pop3Port)"] : self.pop3Endpoints)
                 .map { try Endpoint(parsing: $0) }
             for endpoint in pop3Endpoints {
                 let server = try await mail.servePOP3(on: endpoint)

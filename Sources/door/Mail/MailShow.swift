@@ -24,7 +24,9 @@ struct MailShow: ParsableCommand {
         let reader = MailboxReader(store: maildir)
         let bytes: [UInt8]
         do {
-            guard let entry = try reader.entry(id) else { throw fail("no message \(id) in \(maildir); see `door mail inbox`") }
+            guard let entry = try reader.entry(id) else {
+                throw fail("no message \(id) in \(maildir); see `door mail inbox`")
+            }
             bytes = try reader.load(entry)
         } catch let error as MailStoreError {
             throw fail(error.description)
@@ -35,7 +37,9 @@ struct MailShow: ParsableCommand {
         }
         let message = MailMessage(bytes)
         for name in ["Date", "From", "To", "Cc", "Subject"] {
-            if let value = message.decodedField(name) { print("\(name): \(Self.printable(value, keepingNewlines: false))") }
+            if let value = message.decodedField(name) {
+                print("\(name): \(Self.printable(value, keepingNewlines: false))")
+            }
         }
         print("")
         if let text = message.text {
@@ -51,10 +55,12 @@ struct MailShow: ParsableCommand {
     /// Mail is written by strangers: control characters (a terminal's escape sequences among them) are shown
     /// as U+FFFD rather than sent to the terminal.
     static func printable(_ text: String, keepingNewlines: Bool) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            if scalar == "\t" || (keepingNewlines && scalar == "\n") { return scalar }
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return "\u{FFFD}" }
-            return scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    if scalar == "\t" || (keepingNewlines && scalar == "\n") { return scalar }
+                    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return "\u{FFFD}" }
+                    return scalar
+                }))
     }
 }

@@ -7,13 +7,19 @@ import DoorwayTorrent
 
 /// What seed and get share: where to listen, and running until done or interrupted.
 struct PeerOptions: ParsableArguments {
-    @Option(name: .customLong("listen"), help: ArgumentHelp("Where other peers connect (default :6881).", valueName: "ENDPOINT"))
+    @Option(
+        name: .customLong("listen"),
+        help: ArgumentHelp("Where other peers connect (default :6881).", valueName: "ENDPOINT"))
     var listen = ":\(PortPlan.current.firstSeedPort)"
 
-    @Option(name: .customLong("peer"), help: ArgumentHelp("Also connect to this peer (HOST:PORT); repeatable.", valueName: "ENDPOINT"))
+    @Option(
+        name: .customLong("peer"),
+        help: ArgumentHelp("Also connect to this peer (HOST:PORT); repeatable.", valueName: "ENDPOINT"))
     var peers: [String] = []
 
-    @Option(name: .customLong("tracker"), help: ArgumentHelp("Another tracker besides the torrent's; repeatable.", valueName: "URL"))
+    @Option(
+        name: .customLong("tracker"),
+        help: ArgumentHelp("Another tracker besides the torrent's; repeatable.", valueName: "URL"))
     var trackers: [String] = []
 
     func configuration() throws -> TorrentPeer.Configuration {

@@ -17,7 +17,8 @@ struct TorrentCreate: AsyncParsableCommand {
     @Option(name: .customLong("tracker"), help: ArgumentHelp("An announce URL; repeatable.", valueName: "URL"))
     var trackers: [String] = []
 
-    @Option(name: .customLong("piece-size"), help: "Bytes per piece (default: chosen from the size, as Transmission does).")
+    @Option(
+        name: .customLong("piece-size"), help: "Bytes per piece (default: chosen from the size, as Transmission does).")
     var pieceSize: Int?
 
     @Flag(name: .customLong("private"), help: "Mark it private (BEP 27): peers come from the tracker only.")
@@ -50,6 +51,8 @@ struct TorrentCreate: AsyncParsableCommand {
             throw fail("cannot write \(output): \(String(cString: strerror(errno)))")
         }
         let metainfo = try Metainfo(decoding: bytes)
-        printNow("door: \(output): \(metainfo.name), \(metainfo.pieceCount) pieces of \(metainfo.pieceLength) bytes, info-hash \(metainfo.infoHash)")
+        printNow(
+            "door: \(output): \(metainfo.name), \(metainfo.pieceCount) pieces of \(metainfo.pieceLength) bytes, info-hash \(metainfo.infoHash)"
+        )
     }
 }

@@ -23,17 +23,23 @@ struct TorrentGet: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let metainfo = try loadMetainfo(file)
-            let peer = TorrentPeer(metainfo: metainfo, root: output, configuration: try options.configuration(), logger: .door("door.torrent"))
+            let peer = TorrentPeer(
+                metainfo: metainfo, root: output, configuration: try options.configuration(),
+                logger: .door("door.torrent"))
             try await peer.start(checkingAs: "checking")
             let started = try await peer.progress
-            if started.piecesHave > 0 { printNow("door: resuming: \(started.piecesHave) of \(started.pieceCount) pieces already here") }
+            if started.piecesHave > 0 {
+                printNow("door: resuming: \(started.piecesHave) of \(started.pieceCount) pieces already here")
+            }
             switch await peer.run(showing: "downloading", until: { try await peer.waitUntilComplete() }) {
             case .finished: break
             case .interrupted: throw ExitCode(130)
             case .failed(let reason): throw fail(reason)
             }
             let done = try await peer.progress
-            printNow("door: \(metainfo.name) complete and verified (\(done.pieceCount) pieces, \(ByteCount(Int(done.totalBytes)))); downloaded \(done.downloaded) bytes, uploaded \(done.uploaded) bytes")
+            printNow(
+                "door: \(metainfo.name) complete and verified (\(done.pieceCount) pieces, \(ByteCount(Int(done.totalBytes)))); downloaded \(done.downloaded) bytes, uploaded \(done.uploaded) bytes"
+            )
             if seed {
                 printNow("door: seeding until interrupted")
                 await peer.run(showing: "seeding", until: nil)

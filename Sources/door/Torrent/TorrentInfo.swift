@@ -54,7 +54,8 @@ struct TorrentInfo: ParsableCommand {
         if summary.isPrivate { print("private:    yes") }
         if let comment = summary.comment { print("comment:    \(comment)") }
         if let createdBy = summary.createdBy { print("created by: \(createdBy)") }
-        print("trackers:   \(summary.trackers.isEmpty ? "(none)" : summary.trackers.joined(separator: "\n            "))")
+        print(
+            "trackers:   \(summary.trackers.isEmpty ? "(none)" : summary.trackers.joined(separator: "\n            "))")
         print("files:")
         for file in summary.files { print("  \(file.path)  (\(file.length) bytes)") }
     }

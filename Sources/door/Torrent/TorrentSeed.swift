@@ -11,7 +11,8 @@ struct TorrentSeed: AsyncParsableCommand {
     @Argument(help: "The .torrent file.")
     var file: String
 
-    @Option(help: ArgumentHelp("The data: the file itself, or the folder holding the torrent's folder.", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp("The data: the file itself, or the folder holding the torrent's folder.", valueName: "PATH"))
     var data: String
 
     @OptionGroup var options: PeerOptions
@@ -20,14 +21,20 @@ struct TorrentSeed: AsyncParsableCommand {
         try await reportingErrors {
             let metainfo = try loadMetainfo(file)
             let root = TorrentCreator.root(forData: data, metainfo: metainfo)
-            let peer = TorrentPeer(metainfo: metainfo, root: root, writable: false, configuration: try options.configuration(), logger: .door("door.torrent"))
+            let peer = TorrentPeer(
+                metainfo: metainfo, root: root, writable: false, configuration: try options.configuration(),
+                logger: .door("door.torrent"))
             try await peer.start(checkingAs: "verifying")
             let progress = try await peer.progress
             guard progress.isComplete else {
                 await peer.stop()
-                throw fail("\(data) has \(progress.piecesHave) of \(progress.pieceCount) pieces right: it is not this torrent's data")
+                throw fail(
+                    "\(data) has \(progress.piecesHave) of \(progress.pieceCount) pieces right: it is not this torrent's data"
+                )
             }
-            printNow("door: seeding \(metainfo.name) (\(metainfo.infoHash)) on \(await peer.listenEndpoint?.description ?? options.listen)")
+            printNow(
+                "door: seeding \(metainfo.name) (\(metainfo.infoHash)) on \(await peer.listenEndpoint?.description ?? options.listen)"
+            )
             await peer.run(showing: "seeding", until: nil)
         }
     }

@@ -32,7 +32,9 @@ struct TrackerServe: AsyncParsableCommand {
 
     func validate() throws {
         if interval < 10 { throw ValidationError("--interval must be at least 10 seconds") }
-        if maximumTorrents < 1 || maximumPeers < 1 { throw ValidationError("--max-torrents and --max-peers must be positive") }
+        if maximumTorrents < 1 || maximumPeers < 1 {
+            throw ValidationError("--max-torrents and --max-peers must be positive")
+        }
     }
 
     func run() async throws {
@@ -44,7 +46,9 @@ struct TrackerServe: AsyncParsableCommand {
             limits.maximumPeersPerSwarm = maximumPeers
             let tracker = TrackerServer(limits: limits)
             let server = try await tracker.serve(on: try Endpoint(parsing: endpoint))
-            printNow("door: tracker on \(server.localEndpoint): announce URL http://HOST:\(server.localEndpoint.port?.rawValue ?? 0)/announce")
+            printNow(
+                "door: tracker on \(server.localEndpoint): announce URL http://HOST:\(server.localEndpoint.port?.rawValue ?? 0)/announce"
+            )
             await serveUntilSignalled([server], gracePeriod: .seconds(1))
         }
     }

@@ -29,25 +29,31 @@ struct WebServe: AsyncParsableCommand {
     @Option(help: "The folder to serve (default: ./public if it exists, else the current folder).")
     var root: String?
 
-    @Option(name: .customLong("listen"), help: ArgumentHelp("Where to wait, repeatable (default :80 as root, else :8080).", valueName: "ENDPOINT"))
+    @Option(
+        name: .customLong("listen"),
+        help: ArgumentHelp("Where to wait, repeatable (default :80 as root, else :8080).", valueName: "ENDPOINT"))
     var endpoints: [String] = []
 
     @Flag(help: "List a folder without index.html as an HTML page (else 403).")
     var listing = false
 
-    @Option(name: .customLong("access-log"), help: ArgumentHelp("Write a combined-format access log to FILE, or - for standard output.", valueName: "FILE"))
+    @Option(
+        name: .customLong("access-log"),
+        help: ArgumentHelp("Write a combined-format access log to FILE, or - for standard output.", valueName: "FILE"))
     var accessLog: String?
 
     @Flag(name: .customLong("show-hidden"), help: "Serve dotfiles (hidden by default).")
     var showHidden = false
 
-    @Flag(name: .customLong("follow-symlinks"), help: "Follow symlinks that lead outside the root (refused by default).")
+    @Flag(
+        name: .customLong("follow-symlinks"), help: "Follow symlinks that lead outside the root (refused by default).")
     var followSymlinks = false
 
     @Option(name: .customLong("max-conns"), help: "Connections served at once; more wait in the backlog.")
     var maximumConnections = WebServer.Limits().maximumConnections
 
-    @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send a request once it starts (408 after).")
+    @Option(
+        name: .customLong("header-timeout"), help: "Seconds a client has to send a request once it starts (408 after).")
     var headerTimeout: Double = 10
 
     @Option(name: .customLong("keepalive-timeout"), help: "Seconds an idle keep-alive connection stays open.")
@@ -61,7 +67,8 @@ struct WebServe: AsyncParsableCommand {
 
     func validate() throws {
         if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops \(eventLoops) must be at least 1") }
-        for (name, value) in [("--header-timeout", headerTimeout), ("--keepalive-timeout", keepAliveTimeout)] where !(value > 0) {
+        for (name, value) in [("--header-timeout", headerTimeout), ("--keepalive-timeout", keepAliveTimeout)]
+        where !(value > 0) {
             throw ValidationError("\(name) \(value) must be a number of seconds above zero")
         }
     }
@@ -76,7 +83,9 @@ struct WebServe: AsyncParsableCommand {
             let web = try webServer(configuration)
             let group: MultiThreadedEventLoopGroup =
                 eventLoops.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? .singleton
-            let endpoints = try (self.endpoints.isEmpty ? [WebServe.defaultEndpoint] : self.endpoints).map { try Endpoint(parsing: $0) }
+            let endpoints = try (self.endpoints.isEmpty ? [WebServe.defaultEndpoint] : self.endpoints).map {
+                try Endpoint(parsing: $0)
+            }
             var servers: [Server] = []
             for endpoint in endpoints {
                 let server = try await web.serve(on: endpoint, group: group)
@@ -105,7 +114,8 @@ struct WebServe: AsyncParsableCommand {
         limits.keepAliveTimeout = .milliseconds(Int64(keepAliveTimeout * 1000))
         return WebServer.Configuration(
             root: root ?? defaultRoot,
-            policy: .init(listsFolders: listing, servesHiddenFiles: showHidden, followsSymlinksOutsideRoot: followSymlinks),
+            policy: .init(
+                listsFolders: listing, servesHiddenFiles: showHidden, followsSymlinksOutsideRoot: followSymlinks),
             limits: limits,
             accessLog: accessLog.map { $0 == "-" ? .standardOutput : .file($0) }
         )

@@ -31,7 +31,8 @@ struct DashboardBrowserTests {
             """
         try configuration.write(toFile: folder + "/door.toml", atomically: true, encoding: .utf8)
         // The script sets a marker on whichever page runs it, its own and (if it could reach it) the dashboard.
-        let script = #"<script>document.body.setAttribute("data-ran","yes");document.title="pwned";try{parent.document.title="pwned";parent.document.body.setAttribute("data-ran","yes")}catch(e){}</script>"#
+        let script =
+            #"<script>document.body.setAttribute("data-ran","yes");document.title="pwned";try{parent.document.title="pwned";parent.document.body.setAttribute("data-ran","yes")}catch(e){}</script>"#
         let htmlMail =
             "From: sender@example.test\r\nTo: reader@example.test\r\nSubject: HTML with a script\r\n"
             + "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"part\"\r\n\r\n"
@@ -46,13 +47,17 @@ struct DashboardBrowserTests {
         try await serve.waitUntilBound(port: adminPort)
         try await serve.waitUntilBound(port: smtpPort)
 
-        let send = [door, "mail", "send", "--server", "127.0.0.1:\(smtpPort)", "--from", "sender@example.test",
-                    "--to", "reader@example.test"]
+        let send = [
+            door, "mail", "send", "--server", "127.0.0.1:\(smtpPort)", "--from", "sender@example.test",
+            "--to", "reader@example.test",
+        ]
         let screenshot = folder + "/dashboard.png"
         let check = try await Subprocess.run(
-            [python, scriptPath("dashboard-check.py"), chromium, "127.0.0.1:\(adminPort)", folder + "/profile",
-             screenshot, json(send + ["--subject", "Sent while the page is open"]),
-             json(send + ["--raw", folder + "/html.eml"]), "Sent while the page is open", "HTML with a script"],
+            [
+                python, scriptPath("dashboard-check.py"), chromium, "127.0.0.1:\(adminPort)", folder + "/profile",
+                screenshot, json(send + ["--subject", "Sent while the page is open"]),
+                json(send + ["--raw", folder + "/html.eml"]), "Sent while the page is open", "HTML with a script",
+            ],
             input: "The text.\n", timeout: .seconds(150))
         #expect(check.exitCode == 0, "\(check)")
         let report = try #require(
@@ -76,7 +81,8 @@ struct DashboardBrowserTests {
         #expect(direct.contains("<title>Mail page</title>"), "\(report)")
         #expect(direct.contains("The HTML part."), "\(report)")
         // Had the script run, the live DOM would have <body data-ran="yes"> and the title "pwned".
-        #expect(!direct.contains("<body data-ran") && !direct.contains("<title>pwned"), "the mail's script ran: \(report)")
+        #expect(
+            !direct.contains("<body data-ran") && !direct.contains("<title>pwned"), "the mail's script ran: \(report)")
 
         // The screenshot: a PNG big enough to show the page, kept where a person can look at it.
         let image = try #require(FileManager.default.contents(atPath: screenshot).map { Array($0) }, "\(check)")
@@ -92,7 +98,8 @@ struct DashboardBrowserTests {
         let metrics = try await Subprocess.run([try curl(), "-sS", "-f", "http://127.0.0.1:\(adminPort)/metrics"])
         #expect(
             metrics.standardOutputText.contains(#"door_mail_messages_total{service="smtp",outcome="accepted"} 2"#)
-                || metrics.standardOutputText.contains(#"door_mail_messages_total{outcome="accepted",service="smtp"} 2"#),
+                || metrics.standardOutputText.contains(
+                    #"door_mail_messages_total{outcome="accepted",service="smtp"} 2"#),
             "\(metrics)")
 
         serve.terminate()
@@ -109,7 +116,8 @@ struct DashboardBrowserTests {
     private func scriptPath(_ name: String, file: String = #filePath) -> String {
         var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         while folder.path != "/",
-            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
+        {
             folder.deleteLastPathComponent()
         }
         return folder.appendingPathComponent("Scripts").appendingPathComponent(name).path

@@ -7,11 +7,11 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Not serialized: every door serve here listens on loopback ports from ``unusedPort()``, its admin endpoint too.
@@ -657,9 +657,9 @@ private struct ServiceObject: Decodable, CustomStringConvertible {
 /// (UDP). TCP sets SO_REUSEADDR, so connections in TIME_WAIT do not count.
 private func canBind(_ port: UInt16, _ transport: Transport) -> Bool {
     #if os(Linux)
-        let type = Int32(transport == .udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue)
+    let type = Int32(transport == .udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue)
     #else
-        let type = transport == .udp ? SOCK_DGRAM : SOCK_STREAM
+    let type = transport == .udp ? SOCK_DGRAM : SOCK_STREAM
     #endif
     let descriptor = socket(AF_INET, type, 0)
     guard descriptor >= 0 else { return false }

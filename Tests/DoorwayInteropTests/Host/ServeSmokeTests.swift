@@ -21,8 +21,10 @@ struct ServeSmokeTests {
         let shared = Data((0..<(2 * 1024 * 1024 + 99)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) })
         try shared.write(to: URL(fileURLWithPath: data + "/torrents/shared.bin"))
         let created = try await Subprocess.run(
-            [door, "torrent", "create", data + "/torrents/shared.bin", "--tracker", "http://127.0.0.1:6969/announce",
-             "-o", data + "/torrents/shared.torrent"],
+            [
+                door, "torrent", "create", data + "/torrents/shared.bin", "--tracker", "http://127.0.0.1:6969/announce",
+                "-o", data + "/torrents/shared.torrent",
+            ],
             timeout: .seconds(60))
         #expect(created.exitCode == 0, "\(created)")
         // The admin endpoint on a port of its own, so it does not take 8099 from anyone else.
@@ -74,8 +76,10 @@ struct ServeSmokeTests {
             timeout: .seconds(30))
         #expect(added.exitCode == 0, "\(added)")
         let popped = try await Subprocess.run(
-            [try python3(), "-c",
-             "import poplib; p = poplib.POP3('127.0.0.1', \(pop3Port)); p.user('smoke@example.test'); p.pass_('pw'); print(p.stat()[0]); p.quit()"],
+            [
+                try python3(), "-c",
+                "import poplib; p = poplib.POP3('127.0.0.1', \(pop3Port)); p.user('smoke@example.test'); p.pass_('pw'); print(p.stat()[0]); p.quit()",
+            ],
             timeout: .seconds(30))
         #expect(popped.standardOutputText == "1\n", "\(popped)")
 
@@ -83,7 +87,10 @@ struct ServeSmokeTests {
         try await serve.waitUntilBound(port: 6969, transport: .tcp)
         try await serve.waitUntilBound(port: 6881, transport: .tcp)
         let fetched = try await Subprocess.run(
-            [door, "torrent", "get", data + "/torrents/shared.torrent", "-o", data + "/fetched", "--listen", "127.0.0.1:\(try unusedPort())"],
+            [
+                door, "torrent", "get", data + "/torrents/shared.torrent", "-o", data + "/fetched", "--listen",
+                "127.0.0.1:\(try unusedPort())",
+            ],
             timeout: .seconds(60))
         #expect(fetched.exitCode == 0, "\(fetched)")
         #expect(FileManager.default.contents(atPath: data + "/fetched/shared.bin") == shared)

@@ -22,8 +22,11 @@ struct ServeTwoHostTests {
         try await withTwoHosts { hosts in
             let a = hosts.a.address
             let created = try await Subprocess.run(
-                [door, "torrent", "create", data + "/a/torrents/shared.bin", "--tracker", "http://\(a):6969/announce",
-                 "-o", data + "/a/torrents/shared.torrent"],
+                [
+                    door, "torrent", "create", data + "/a/torrents/shared.bin", "--tracker",
+                    "http://\(a):6969/announce",
+                    "-o", data + "/a/torrents/shared.torrent",
+                ],
                 timeout: .seconds(60))
             #expect(created.exitCode == 0, "\(created)")
 
@@ -39,8 +42,10 @@ struct ServeTwoHostTests {
 
             // Mail: door mail send delivers to A, and A's dashboard API lists it.
             let sent = try await hosts.b.run(
-                [door, "mail", "send", "--server", "\(a):25", "--from", "b@example.test", "--to", "a@example.test",
-                 "--subject", "From host B"],
+                [
+                    door, "mail", "send", "--server", "\(a):25", "--from", "b@example.test", "--to", "a@example.test",
+                    "--subject", "From host B",
+                ],
                 input: "Sent across the link.\n", timeout: .seconds(30))
             #expect(sent.exitCode == 0, "\(sent)")
             let messages = try await hosts.a.run([curl, "-sS", "-f", "http://127.0.0.1:8099/_door/api/mail/messages"])
@@ -56,8 +61,10 @@ struct ServeTwoHostTests {
             }
             #expect(announced, "A's seed never announced itself to A's tracker")
             let fetched = try await hosts.b.run(
-                [door, "torrent", "get", data + "/a/torrents/shared.torrent", "-o", data + "/b",
-                 "--listen", "\(hosts.b.address):6881"],
+                [
+                    door, "torrent", "get", data + "/a/torrents/shared.torrent", "-o", data + "/b",
+                    "--listen", "\(hosts.b.address):6881",
+                ],
                 timeout: .seconds(90))
             #expect(fetched.exitCode == 0, "\(fetched)")
             #expect(FileManager.default.contents(atPath: data + "/b/shared.bin") == shared)

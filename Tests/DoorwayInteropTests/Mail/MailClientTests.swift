@@ -41,8 +41,11 @@ struct MailClientTests {
         try await server.waitUntilBound(port: port)
         let text = "Grüße aus Doorway\n.\n..two\n" + String(repeating: "long ", count: 300) + "\n"
         let sent = try await Subprocess.run(
-            [try door(), "mail", "send", "--server", "127.0.0.1:\(port)", "--from", "Ann Ångström <ann@example.test>",
-             "--to", "bob@example.test", "--to", "refused@example.test", "--subject", "Héllo wörld ✓"],
+            [
+                try door(), "mail", "send", "--server", "127.0.0.1:\(port)", "--from",
+                "Ann Ångström <ann@example.test>",
+                "--to", "bob@example.test", "--to", "refused@example.test", "--subject", "Héllo wörld ✓",
+            ],
             input: text, timeout: .seconds(30)
         )
         #expect(sent.exitCode == 1, "a refused recipient makes the exit non-zero: \(sent)")
@@ -57,15 +60,19 @@ struct MailClientTests {
         #expect(!data.contains("\r\r") && !data.contains("\n\n\n"), "no bare line endings: \(data.debugDescription)")
         // Python's email package, the standard reader, decodes what door composed.
         let check = try await Subprocess.run(
-            [try python3(), "-c", """
+            [
+                try python3(), "-c",
+                """
                 import sys, email, email.policy, json
                 m = email.message_from_string(sys.stdin.read(), policy=email.policy.default)
                 print(json.dumps({"subject": str(m["Subject"]), "from": str(m["From"]), "date": m["Date"] is not None,
                                   "id": m["Message-ID"] is not None, "text": m.get_content()}))
-                """],
+                """,
+            ],
             input: data, timeout: .seconds(10)
         )
-        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(check.standardOutput)) as? [String: Any], "\(check)")
+        let parsed = try #require(
+            try JSONSerialization.jsonObject(with: Data(check.standardOutput)) as? [String: Any], "\(check)")
         #expect(parsed["subject"] as? String == "Héllo wörld ✓")
         #expect(parsed["from"] as? String == "Ann Ångström <ann@example.test>")
         #expect(parsed["date"] as? Bool == true && parsed["id"] as? Bool == true)
@@ -80,25 +87,35 @@ struct MailClientTests {
         let port = try unusedPort()
         let store = folder + "/mail"
         let serve = try Subprocess.start(
-            [try door(), "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0",
-             "--domain", "example.test"])
+            [
+                try door(), "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3",
+                "127.0.0.1:0",
+                "--domain", "example.test",
+            ])
         defer { serve.kill() }
         try await serve.waitUntilBound(port: port)
         let sent = try await Subprocess.run(
-            [try door(), "mail", "send", "--server", "127.0.0.1:\(port)", "--from", "ann@example.test", "--to",
-             "bob@example.test", "--subject", "Crème brûlée"],
+            [
+                try door(), "mail", "send", "--server", "127.0.0.1:\(port)", "--from", "ann@example.test", "--to",
+                "bob@example.test", "--subject", "Crème brûlée",
+            ],
             input: "Bon appétit!\n", timeout: .seconds(30))
         #expect(sent.exitCode == 0, "\(sent)")
         let refused = try await Subprocess.run(
-            [try door(), "mail", "send", "--server", "127.0.0.1:\(port)", "--from", "ann@example.test", "--to",
-             "someone@elsewhere.test"],
+            [
+                try door(), "mail", "send", "--server", "127.0.0.1:\(port)", "--from", "ann@example.test", "--to",
+                "someone@elsewhere.test",
+            ],
             input: "x\n", timeout: .seconds(30))
         #expect(refused.exitCode != 0)
         #expect(refused.standardErrorText.contains("550 5.7.1"), "the server's reply is shown: \(refused)")
 
-        let inbox = try await Subprocess.run([try door(), "mail", "inbox", "--maildir", store, "bob@example.test", "--json"])
+        let inbox = try await Subprocess.run([
+            try door(), "mail", "inbox", "--maildir", store, "bob@example.test", "--json",
+        ])
         #expect(inbox.exitCode == 0, "\(inbox)")
-        let entries = try #require(try JSONSerialization.jsonObject(with: Data(inbox.standardOutput)) as? [[String: Any]])
+        let entries = try #require(
+            try JSONSerialization.jsonObject(with: Data(inbox.standardOutput)) as? [[String: Any]])
         #expect(entries.count == 1)
         let entry = try #require(entries.first)
         #expect(entry["subject"] as? String == "Crème brûlée")
@@ -107,7 +124,8 @@ struct MailClientTests {
         let id = try #require(entry["id"] as? String)
 
         let listed = try await Subprocess.run([try door(), "mail", "inbox", "--maildir", store])
-        #expect(listed.standardOutputText.contains(id) && listed.standardOutputText.contains("Crème brûlée"), "\(listed)")
+        #expect(
+            listed.standardOutputText.contains(id) && listed.standardOutputText.contains("Crème brûlée"), "\(listed)")
 
         let shown = try await Subprocess.run([try door(), "mail", "show", "--maildir", store, id])
         #expect(shown.exitCode == 0, "\(shown)")
@@ -134,8 +152,10 @@ struct MailClientTests {
             defer { serve.kill() }
             try await serve.waitUntilBound(port: 25)
             let sent = try await hosts.b.run(
-                [door, "mail", "send", "--server", hosts.a.address, "--from", "b@b.test", "--to", "a@a.test",
-                 "--subject", "across"],
+                [
+                    door, "mail", "send", "--server", hosts.a.address, "--from", "b@b.test", "--to", "a@a.test",
+                    "--subject", "across",
+                ],
                 input: Array("from host B\n".utf8), timeout: .seconds(30))
             #expect(sent.exitCode == 0, "\(sent)")
             let new = folder + "/mail/a@a.test/new"

@@ -33,7 +33,9 @@ struct MailCrashTests {
         time.sleep(600)
         """
 
-    @Test("after each kill -9 every acknowledged message is present once and whole, new/ has no partial file, and the server restarts on the store")
+    @Test(
+        "after each kill -9 every acknowledged message is present once and whole, new/ has no partial file, and the server restarts on the store"
+    )
     func killNineUnderLoad() async throws {
         let (door, python) = (try door(), try requiredExecutable(named: "python3", installHint: peerInstallHint))
         let temporary = try TemporaryFolder("crash")
@@ -44,7 +46,9 @@ struct MailCrashTests {
         var acknowledged = Set<String>()
         for round in 1...3 {
             let port = try unusedPort()
-            let serve = try Subprocess.start([door, "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0"])
+            let serve = try Subprocess.start([
+                door, "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0",
+            ])
             defer { serve.kill() }
             try await serve.waitUntilBound(port: port)
             let load = try Subprocess.start([python, "-c", Self.load, "\(port)", "\(round)"])
@@ -65,7 +69,9 @@ struct MailCrashTests {
             var found: [String: Int] = [:]
             for name in (try? FileManager.default.contentsOfDirectory(atPath: mailbox + "/new")) ?? [] {
                 let text = try String(contentsOfFile: mailbox + "/new/" + name, encoding: .utf8)
-                let subject = text.split(separator: "\n").first { $0.hasPrefix("Subject: ") }.map { String($0.dropFirst(9)) }
+                let subject = text.split(separator: "\n").first { $0.hasPrefix("Subject: ") }.map {
+                    String($0.dropFirst(9))
+                }
                 guard let subject, text.hasSuffix("END-\(subject)\n") else {
                     Issue.record("round \(round): a partial or foreign file in new/: \(name)")
                     continue
@@ -82,7 +88,9 @@ struct MailCrashTests {
 
         // The server restarts on the store the crashes left behind and keeps delivering.
         let port = try unusedPort()
-        let serve = try Subprocess.start([door, "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0"])
+        let serve = try Subprocess.start([
+            door, "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0",
+        ])
         defer { serve.kill() }
         try await serve.waitUntilBound(port: port)
         let after = try await Subprocess.run([

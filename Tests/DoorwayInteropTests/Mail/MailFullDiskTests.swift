@@ -18,8 +18,10 @@ struct MailFullDiskTests {
         defer { _ = Glibc.umount2(folder, Int32(MNT_DETACH)) }
         let port = try unusedPort()
         let serve = try Subprocess.start(
-            [try door(), "mail", "serve", "--maildir", folder + "/mail", "--listen", "127.0.0.1:\(port)", "--pop3",
-             "127.0.0.1:0"])
+            [
+                try door(), "mail", "serve", "--maildir", folder + "/mail", "--listen", "127.0.0.1:\(port)", "--pop3",
+                "127.0.0.1:0",
+            ])
         defer { serve.kill() }
         try await serve.waitUntilBound(port: port)
         let script = """
@@ -56,8 +58,10 @@ struct MailFullDiskTests {
         // Room again: the same server stores again.
         for name in stored { try FileManager.default.removeItem(atPath: mailbox + "/new/" + name) }
         let again = try await Subprocess.run(
-            [try python3(), "-c",
-             "import smtplib; s = smtplib.SMTP('127.0.0.1', \(port)); s.sendmail('a@x.test', ['full@example.test'], 'Subject: again\\r\\n\\r\\nok\\r\\n'); s.quit()"],
+            [
+                try python3(), "-c",
+                "import smtplib; s = smtplib.SMTP('127.0.0.1', \(port)); s.sendmail('a@x.test', ['full@example.test'], 'Subject: again\\r\\n\\r\\nok\\r\\n'); s.quit()",
+            ],
             timeout: .seconds(30))
         #expect(again.exitCode == 0, "\(again)")
     }

@@ -10,7 +10,10 @@ struct MailInteropTests {
     private func startServer(_ store: String, _ extra: [String] = []) async throws -> (BackgroundProcess, UInt16) {
         let port = try unusedPort()
         let serve = try Subprocess.start(
-            [try door(), "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3", "127.0.0.1:0", "--hostname", "mx.test"]
+            [
+                try door(), "mail", "serve", "--maildir", store, "--listen", "127.0.0.1:\(port)", "--pop3",
+                "127.0.0.1:0", "--hostname", "mx.test",
+            ]
                 + extra
         )
         try await serve.waitUntilBound(port: port)
@@ -31,8 +34,10 @@ struct MailInteropTests {
         defer { serve.kill() }
         for pipelining in [false, true] {
             let sent = try await Subprocess.run(
-                [swaks, "--server", "127.0.0.1:\(port)", "--from", "alice@sender.test", "--to", "bob@example.test",
-                 "--header", "Subject: swaks \(pipelining)", "--body", "hello from swaks\n.leading dot\n"]
+                [
+                    swaks, "--server", "127.0.0.1:\(port)", "--from", "alice@sender.test", "--to", "bob@example.test",
+                    "--header", "Subject: swaks \(pipelining)", "--body", "hello from swaks\n.leading dot\n",
+                ]
                     + (pipelining ? ["--pipeline"] : []),
                 timeout: .seconds(30)
             )
@@ -62,8 +67,10 @@ struct MailInteropTests {
         let body = String(repeating: line, count: (10 << 20) / line.utf8.count)
         try body.write(toFile: folder + "/body.txt", atomically: true, encoding: .utf8)
         let sent = try await Subprocess.run(
-            [swaks, "--server", "127.0.0.1:\(port)", "--from", "a@x.test", "--to", "big@example.test",
-             "--body", "@" + folder + "/body.txt"],
+            [
+                swaks, "--server", "127.0.0.1:\(port)", "--from", "a@x.test", "--to", "big@example.test",
+                "--body", "@" + folder + "/body.txt",
+            ],
             timeout: .seconds(60)
         )
         #expect(sent.exitCode == 0, "\(sent)")
@@ -129,7 +136,8 @@ struct MailInteropTests {
     @Test("Postfix's smtp-source delivers 200 messages over 5 sessions; every one is stored")
     func smtpSource() async throws {
         // Postfix installs it in /usr/sbin, which a user's PATH may lack.
-        let smtpSource = FileManager.default.isExecutableFile(atPath: "/usr/sbin/smtp-source")
+        let smtpSource =
+            FileManager.default.isExecutableFile(atPath: "/usr/sbin/smtp-source")
             ? "/usr/sbin/smtp-source" : try requiredExecutable(named: "smtp-source", installHint: peerInstallHint)
         let temporary = try TemporaryFolder("mail")
         defer { temporary.remove() }
@@ -137,8 +145,10 @@ struct MailInteropTests {
         let (serve, port) = try await startServer(folder + "/mail")
         defer { serve.kill() }
         let sent = try await Subprocess.run(
-            [smtpSource, "-s", "5", "-m", "200", "-l", "4096", "-f", "load@sender.test", "-t", "sink@example.test",
-             "127.0.0.1:\(port)"],
+            [
+                smtpSource, "-s", "5", "-m", "200", "-l", "4096", "-f", "load@sender.test", "-t", "sink@example.test",
+                "127.0.0.1:\(port)",
+            ],
             timeout: .seconds(60)
         )
         #expect(sent.exitCode == 0, "\(sent)")
@@ -160,8 +170,10 @@ struct MailInteropTests {
             defer { serve.kill() }
             try await serve.waitUntilBound(port: port)
             let sent = try await hosts.b.run(
-                [swaks, "--server", "\(hosts.a.address):\(port)", "--helo", "b.test", "--from", "b@b.test",
-                 "--to", "a@a.test"],
+                [
+                    swaks, "--server", "\(hosts.a.address):\(port)", "--helo", "b.test", "--from", "b@b.test",
+                    "--to", "a@a.test",
+                ],
                 timeout: .seconds(30)
             )
             #expect(sent.exitCode == 0, "\(sent)")
@@ -169,7 +181,8 @@ struct MailInteropTests {
             #expect(names.count == 1)
             if let name = names.first {
                 let text = try String(contentsOfFile: folder + "/mail/a@a.test/new/" + name, encoding: .utf8)
-                #expect(text.contains("Received: from b.test ([\(hosts.b.address)])\n\tby mx.a.test with ESMTP"), "\(text)")
+                #expect(
+                    text.contains("Received: from b.test ([\(hosts.b.address)])\n\tby mx.a.test with ESMTP"), "\(text)")
             }
         }
     }

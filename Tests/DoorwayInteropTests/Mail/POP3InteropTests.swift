@@ -34,7 +34,8 @@ struct POP3InteropTests {
     private func runPython(_ script: String) async throws -> [String: Any] {
         let run = try await Subprocess.run([try python3(), "-c", script], timeout: .seconds(60))
         #expect(run.exitCode == 0, "\(run)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput)) as? [String: Any], "\(run)")
+        return try #require(
+            try JSONSerialization.jsonObject(with: Data(run.standardOutput)) as? [String: Any], "\(run)")
     }
 
     @Test("poplib: CAPA, STAT, LIST, UIDL, TOP, RETR (dot-stuffed, 8-bit), DELE and RSET; deletions only at QUIT")
@@ -170,17 +171,23 @@ struct POP3InteropTests {
         defer { mail.serve.kill() }
         let door = try door()
         let second = try await Subprocess.run(
-            [door, "mail", "user", "add", "Bob@Example.test", "--maildir", mail.store], input: "pw2\n", timeout: .seconds(30))
+            [door, "mail", "user", "add", "Bob@Example.test", "--maildir", mail.store], input: "pw2\n",
+            timeout: .seconds(30))
         #expect(second.exitCode == 0, "\(second)")
         let listed = try await Subprocess.run([door, "mail", "user", "list", "--maildir", mail.store])
         #expect(listed.standardOutputText == "ann@example.test\nbob@example.test\n", "\(listed)")
         let users = try String(contentsOfFile: mail.store + "/.users", encoding: .utf8)
         #expect(!users.contains("open sesame") && users.contains("ann@example.test:$scrypt$ln=15,r=8,p=1$"))
-        let removed = try await Subprocess.run([door, "mail", "user", "remove", "ann@example.test", "--maildir", mail.store])
+        let removed = try await Subprocess.run([
+            door, "mail", "user", "remove", "ann@example.test", "--maildir", mail.store,
+        ])
         #expect(removed.exitCode == 0, "\(removed)")
-        let again = try await Subprocess.run([door, "mail", "user", "remove", "ann@example.test", "--maildir", mail.store])
+        let again = try await Subprocess.run([
+            door, "mail", "user", "remove", "ann@example.test", "--maildir", mail.store,
+        ])
         #expect(again.exitCode != 0 && again.standardErrorText.contains("no user ann@example.test"), "\(again)")
-        let login = try await runPython("""
+        let login = try await runPython(
+            """
             import poplib, json
             p = poplib.POP3("127.0.0.1", \(mail.pop3), timeout=10)
             p.user("ann@example.test")
@@ -202,8 +209,10 @@ struct POP3InteropTests {
         defer { mail.serve.kill() }
         let message = "From: sender@x.test\nTo: ann@example.test\nSubject: via msmtp\n\nline one\n.\n..two\nGrüße\n"
         let sent = try await Subprocess.run(
-            [msmtp, "--host=127.0.0.1", "--port=\(mail.smtp)", "--auth=off", "--tls=off", "--from=sender@x.test",
-             "ann@example.test"],
+            [
+                msmtp, "--host=127.0.0.1", "--port=\(mail.smtp)", "--auth=off", "--tls=off", "--from=sender@x.test",
+                "ann@example.test",
+            ],
             input: message, timeout: .seconds(30)
         )
         #expect(sent.exitCode == 0, "\(sent)")

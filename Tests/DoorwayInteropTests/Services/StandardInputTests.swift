@@ -20,7 +20,9 @@ struct StandardInputTests {
         let content = message("a file on standard input", bulk: 1 << 20)
         try Data(content).write(to: URL(fileURLWithPath: path))
         // The echo service closes once our half-close has arrived and the echo is out, so door ends by itself.
-        let result = try await Subprocess.run(["sh", "-c", "exec \"$0\" connect 127.0.0.1 \(port) < \"$1\"", door, path])
+        let result = try await Subprocess.run([
+            "sh", "-c", "exec \"$0\" connect 127.0.0.1 \(port) < \"$1\"", door, path,
+        ])
         #expect(result.exitCode == 0, "\(result)")
         #expect(result.standardOutput == content)
     }

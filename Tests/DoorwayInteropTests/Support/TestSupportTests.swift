@@ -32,7 +32,8 @@ struct TestSupportTests {
         #expect(nested == first.path("a/b") && FileManager.default.fileExists(atPath: nested))
         first.remove()
         second.remove()
-        #expect(!FileManager.default.fileExists(atPath: first.path) && !FileManager.default.fileExists(atPath: second.path))
+        #expect(
+            !FileManager.default.fileExists(atPath: first.path) && !FileManager.default.fileExists(atPath: second.path))
     }
 
     @Test("the server fixture waits until door has bound its port, and stop() ends it cleanly")

@@ -40,8 +40,12 @@ struct WebCommandTests {
     @Test("a root that does not exist and a port in use are clear errors")
     func badArguments() async throws {
         let door = try door()
-        let missing = try await Subprocess.run([door, "web", "serve", "--root", "/nonexistent/site", "--listen", "127.0.0.1:0"])
-        #expect(missing.exitCode == 1 && missing.standardErrorText.contains("cannot serve \"/nonexistent/site\""), "\(missing)")
+        let missing = try await Subprocess.run([
+            door, "web", "serve", "--root", "/nonexistent/site", "--listen", "127.0.0.1:0",
+        ])
+        #expect(
+            missing.exitCode == 1 && missing.standardErrorText.contains("cannot serve \"/nonexistent/site\""),
+            "\(missing)")
         let first = try await ServerFixture.start { [door, "web", "serve", "--root", "/tmp", "--listen", $0] }
         defer { first.kill() }
         let port = first.port
@@ -59,18 +63,24 @@ struct WebCommandTests {
         defer { temporary.remove() }
         let folder = temporary.path
         #expect(FileManager.default.createFile(atPath: folder + "/public/big.bin", contents: Data(count: 8 << 20)))
-        let serve = try await ServerFixture.start { [door, "web", "serve", "--root", folder + "/public", "--listen", $0] }
+        let serve = try await ServerFixture.start {
+            [door, "web", "serve", "--root", folder + "/public", "--listen", $0]
+        }
         defer { serve.kill() }
         let port = serve.port
 
-        let plain = try await Subprocess.run([door, "get", "-o", folder + "/plain.bin", "http://127.0.0.1:\(port)/big.bin"])
+        let plain = try await Subprocess.run([
+            door, "get", "-o", folder + "/plain.bin", "http://127.0.0.1:\(port)/big.bin",
+        ])
         #expect(plain.exitCode == 0 && plain.standardErrorText.isEmpty, "no bar without a terminal: \(plain)")
         // `script` gives the command a pseudo-terminal and copies what it draws to standard output.
         let onTerminal = try await Subprocess.run([
             script, "-qec", "'\(door)' get -o '\(folder)/tty.bin' http://127.0.0.1:\(port)/big.bin", "/dev/null",
         ])
         #expect(onTerminal.exitCode == 0, "\(onTerminal)")
-        #expect(onTerminal.standardOutputText.contains("100% [") && onTerminal.standardOutputText.contains("MiB"), "\(onTerminal)")
+        #expect(
+            onTerminal.standardOutputText.contains("100% [") && onTerminal.standardOutputText.contains("MiB"),
+            "\(onTerminal)")
         let size = try FileManager.default.attributesOfItem(atPath: folder + "/tty.bin")[.size] as? Int
         #expect(size == 8 << 20)
     }

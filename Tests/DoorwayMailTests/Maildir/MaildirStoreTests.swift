@@ -53,7 +53,8 @@ struct MaildirStoreTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    try store.deliver(Array("Subject: \(index)\r\n\r\nbody\r\n".utf8), returnPath: "", to: ["all@x.test"])
+                    try store.deliver(
+                        Array("Subject: \(index)\r\n\r\nbody\r\n".utf8), returnPath: "", to: ["all@x.test"])
                 }
             }
             try await group.waitForAll()

@@ -23,7 +23,8 @@ struct MaildropTests {
         #expect(drop.entries.count == 3)
         for (index, body) in bodies.enumerated() {
             let loaded = try drop.load(index)
-            #expect(String(decoding: loaded, as: UTF8.self).hasSuffix(body.replacingOccurrences(of: "\r\n", with: "\n")))
+            #expect(
+                String(decoding: loaded, as: UTF8.self).hasSuffix(body.replacingOccurrences(of: "\r\n", with: "\n")))
             #expect(drop.entries[index].size == Maildrop.crlfSize(of: loaded))
             #expect(drop.entries[index].size == "Return-Path: <s@x.test>\r\n".utf8.count + body.utf8.count)
         }
@@ -57,7 +58,8 @@ struct MaildropTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/new/" + name))
         try drop.markSeen(0)
         #expect(drop.entries[0].path == "cur/" + name + ":2,S", "seen twice is still seen once")
-        try FileManager.default.moveItem(atPath: folder + "/cur/" + name + ":2,S", toPath: folder + "/cur/" + name + ":2,RF")
+        try FileManager.default.moveItem(
+            atPath: folder + "/cur/" + name + ":2,S", toPath: folder + "/cur/" + name + ":2,RF")
         var reopened = try Maildrop(folder: folder)
         #expect(reopened.entries[0].uniqueID == id, "UIDL is stable across moves and flags")
         try reopened.markSeen(0)

@@ -2,12 +2,15 @@
 
 import DoorwayBasics
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct Base64CodecTests {
     @Test func encodesRFC4648Vectors() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
-                       "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in vectors {
             #expect(string(MIME.encodeBase64(octets(plain))) == encoded)
             #expect(string(MIME.decodeBase64(octets(encoded))) == plain)

@@ -1,6 +1,7 @@
 // Tests for RFC 2047 encoded-words, both produced and decoded.
 
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct EncodedWordDecodingTests {
@@ -31,8 +32,10 @@ import Testing
     }
 
     @Test func leavesUnknownAndMalformedWordsAsWritten() {
-        let values = ["=?x-unknown?B?SGk=?= there", "=?UTF-8?B?", "=?UTF-8?X?abc?=", "=??B?abc?=", "a =? b ?= c",
-                      "=?UTF-8?Q?unterminated", "plain text"]
+        let values = [
+            "=?x-unknown?B?SGk=?= there", "=?UTF-8?B?", "=?UTF-8?X?abc?=", "=??B?abc?=", "a =? b ?= c",
+            "=?UTF-8?Q?unterminated", "plain text",
+        ]
         for value in values {
             #expect(MIME.decodeEncodedWords(value) == value)
         }

@@ -1,6 +1,7 @@
 // Tests for reading stored messages: headers, MIME structure, transfer encodings, charsets and attachments.
 
 import Testing
+
 @testable import DoorwayMail
 
 /// A Thunderbird-shaped message: multipart/alternative with a QP text part and a base64 HTML part.
@@ -40,11 +41,15 @@ let alternativeSample = """
 @Suite struct MailHeaderTests {
     @Test func readsFieldsInOrderUnfolded() {
         let message = MailMessage(octets(alternativeSample))
-        #expect(message.fields.map(\.name) == ["Return-Path", "Received", "From", "To", "Subject", "Date",
-                                               "Message-ID", "MIME-Version", "Content-Type"])
-        #expect(message.field("received") ==
-            "from client.example.test (client.example.test [192.0.2.7])\tby mx.example.test with ESMTP; "
-            + "Wed, 25 Nov 2026 18:00:01 +0000")
+        #expect(
+            message.fields.map(\.name) == [
+                "Return-Path", "Received", "From", "To", "Subject", "Date",
+                "Message-ID", "MIME-Version", "Content-Type",
+            ])
+        #expect(
+            message.field("received")
+                == "from client.example.test (client.example.test [192.0.2.7])\tby mx.example.test with ESMTP; "
+                + "Wed, 25 Nov 2026 18:00:01 +0000")
         #expect(message.field("SUBJECT") == "=?UTF-8?B?R3LDvMOfZQ==?= from the office")
         #expect(message.field("X-Missing") == nil)
     }
@@ -107,7 +112,8 @@ let alternativeSample = """
     }
 
     @Test func latin1Message() {
-        let bytes = octets("Content-Type: text/plain; charset=\"ISO-8859-1\"\nContent-Transfer-Encoding: 8bit\n\n")
+        let bytes =
+            octets("Content-Type: text/plain; charset=\"ISO-8859-1\"\nContent-Transfer-Encoding: 8bit\n\n")
             + [0x43, 0x61, 0x66, 0xE9, 0x20, 0x63, 0x72, 0xE8, 0x6D, 0x65, 0x20, 0x93, 0x6F, 0x6B, 0x94, 0x0A]
         #expect(MailMessage(bytes).text?.body == "Café crème \u{201C}ok\u{201D}\n")
     }
@@ -170,7 +176,8 @@ let alternativeSample = """
     }
 
     @Test func attachmentBodyDecodes() throws {
-        let sample = "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Transfer-Encoding: base64\n"
+        let sample =
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Transfer-Encoding: base64\n"
             + "Content-Disposition: attachment; filename=f.pdf\n\nJVBERi0x\nLjQgZmFrZQ==\n--b--\n"
         let message = MailMessage(octets(sample))
         let root = MIMEEntity(fields: message.fields, body: message.body[...])
@@ -181,7 +188,8 @@ let alternativeSample = """
     }
 
     @Test func missingCloseDelimiterAndPartsWithoutHeaders() throws {
-        let sample = "Content-Type: Multipart/Mixed; Boundary=\"x\\\"y\"\n\n"
+        let sample =
+            "Content-Type: Multipart/Mixed; Boundary=\"x\\\"y\"\n\n"
             + "--x\"y\n\nfirst\n--x\"y \nContent-Type: text/plain\n\nlast"
         let message = MailMessage(octets(sample))
         let root = MIMEEntity(fields: message.fields, body: message.body[...])
@@ -218,7 +226,8 @@ let alternativeSample = """
         #expect(message.text == nil)
         var shallow = "Content-Type: text/plain\n\nshallow\n"
         for level in 0..<10 {
-            shallow = "Content-Type: multipart/mixed; boundary=b\(level)\n\n--b\(level)\n" + shallow
+            shallow =
+                "Content-Type: multipart/mixed; boundary=b\(level)\n\n--b\(level)\n" + shallow
                 + "--b\(level)--\n"
         }
         #expect(MailMessage(octets(shallow)).text?.body == "shallow")
@@ -247,12 +256,14 @@ let alternativeSample = """
             --sep--
             """
         let text = MailMessage(octets(sample, crlf: true)).text
-        #expect(text?.body == "\u{201C}Smart quotes\u{201D} and € and a very long line that was softly broken by "
-            + "the sender.")
+        #expect(
+            text?.body == "\u{201C}Smart quotes\u{201D} and € and a very long line that was softly broken by "
+                + "the sender.")
     }
 
     @Test func contentTypeNameWithRFC2231AndNoDisposition() {
-        let sample = "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n"
+        let sample =
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n"
             + "--b\nContent-Type: image/png; name*=iso-8859-1'de'B%FCro.png\n\n...\n--b--\n"
         let message = MailMessage(octets(sample))
         #expect(message.text?.body == "hi")

@@ -1,6 +1,7 @@
 // Shared helpers for the message tests: byte conversion, line checks and a seeded PRNG for fuzzing.
 
 import DoorwayBasics
+
 @testable import DoorwayMail
 
 /// UTF-8 octets of a literal, optionally with every LF turned into CRLF.

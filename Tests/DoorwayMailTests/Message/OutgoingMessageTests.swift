@@ -1,14 +1,16 @@
 // Tests for composing messages: header encoding and folding, injection safety and body encoding.
 
 import Testing
+
 @testable import DoorwayMail
 
 func makeMessage(
     from: String = "Ann <ann@example.test>", to: [String] = ["bob@example.test"], subject: String? = "Hello",
     text: String = "Hi Bob.\n"
 ) -> OutgoingMessage {
-    OutgoingMessage(from: from, to: to, subject: subject, text: text, date: "Wed, 25 Nov 2026 18:00:00 +0000",
-                    messageID: "<1@example.test>")
+    OutgoingMessage(
+        from: from, to: to, subject: subject, text: text, date: "Wed, 25 Nov 2026 18:00:00 +0000",
+        messageID: "<1@example.test>")
 }
 
 @Suite struct OutgoingMessageTests {
@@ -105,8 +107,9 @@ func makeMessage(
             subject: "Hi\r\nBcc: evil@example.test\r\n\r\nInjected body",
             text: "Real body\n"
         )
-        let message2 = OutgoingMessage(from: "a@example.test", to: [], subject: nil, text: "x",
-                                       date: "Wed\r\nBcc: evil@example.test", messageID: "1@x\nBcc: e@x")
+        let message2 = OutgoingMessage(
+            from: "a@example.test", to: [], subject: nil, text: "x",
+            date: "Wed\r\nBcc: evil@example.test", messageID: "1@x\nBcc: e@x")
         for bytes in [message.bytes, message2.bytes] {
             let parsed = MailMessage(bytes)
             #expect(parsed.field("Bcc") == nil)
@@ -131,8 +134,9 @@ func makeMessage(
 
     @Test func absurdlyLongTokensStillKeepLinesLegal() throws {
         let huge = String(repeating: "a", count: 5000)
-        let message = makeMessage(from: "\(huge)@example.test", to: ["<\(huge)@example.test>"], subject: huge,
-                                  text: huge)
+        let message = makeMessage(
+            from: "\(huge)@example.test", to: ["<\(huge)@example.test>"], subject: huge,
+            text: huge)
         let lines = try #require(crlfLines(message.bytes))
         #expect(lines.allSatisfy { $0.count <= 998 })
         #expect(MailMessage(message.bytes).subject == huge)

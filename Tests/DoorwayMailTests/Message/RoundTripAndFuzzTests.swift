@@ -2,6 +2,7 @@
 
 import DoorwayBasics
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct RoundTripTests {
@@ -14,8 +15,9 @@ import Testing
         ("tab\there", "a@b", "trailing spaces   \nand tabs\t\t\n=3D is not decoded twice\n"),
     ])
     func composedMessagesReadBack(subject: String, from: String, text: String) throws {
-        let outgoing = OutgoingMessage(from: from, to: ["bob@example.test"], subject: subject, text: text,
-                                       date: "Wed, 25 Nov 2026 18:00:00 +0000", messageID: "<r@example.test>")
+        let outgoing = OutgoingMessage(
+            from: from, to: ["bob@example.test"], subject: subject, text: text,
+            date: "Wed, 25 Nov 2026 18:00:00 +0000", messageID: "<r@example.test>")
         let bytes = outgoing.bytes
         let lines = try #require(crlfLines(bytes))
         #expect(lines.allSatisfy { $0.count <= 998 })
@@ -75,8 +77,10 @@ import Testing
 
     @Test func mutatedValidMessagesNeverCrashOrHang() {
         var generator = SeededGenerator(seed: 0x5EED)
-        let seeds = [octets(alternativeSample), octets(alternativeSample, crlf: true),
-                     makeMessage(subject: "Grüße 😀", text: "é\n.\n").bytes]
+        let seeds = [
+            octets(alternativeSample), octets(alternativeSample, crlf: true),
+            makeMessage(subject: "Grüße 😀", text: "é\n.\n").bytes,
+        ]
         for _ in 0..<400 {
             var bytes = seeds.randomElement(using: &generator)!
             for _ in 0..<Int.random(in: 1...8, using: &generator) {
@@ -100,9 +104,11 @@ import Testing
     }
 
     @Test func randomComposedMessagesStayLegalAndReadBack() throws {
-        let pool: [String] = ["a", "Z", " ", "  ", "\t", "\r", "\n", "\r\n", ".", "=", "=?", "?=", "é", "ß", "—",
-                              "日", "😀", "e\u{301}", "\u{85}", "\u{2028}", "\0", "<", ">", "\"", ",", "\\", "_",
-                              String(repeating: "x", count: 90)]
+        let pool: [String] = [
+            "a", "Z", " ", "  ", "\t", "\r", "\n", "\r\n", ".", "=", "=?", "?=", "é", "ß", "—",
+            "日", "😀", "e\u{301}", "\u{85}", "\u{2028}", "\0", "<", ">", "\"", ",", "\\", "_",
+            String(repeating: "x", count: 90),
+        ]
         var generator = SeededGenerator(seed: 42)
         func randomText(_ maximum: Int) -> String {
             (0..<Int.random(in: 0...maximum, using: &generator)).map { _ in pool.randomElement(using: &generator)! }
@@ -112,9 +118,10 @@ import Testing
             let subject = randomText(30)
             let text = randomText(80)
             let name = randomText(6)
-            let message = OutgoingMessage(from: "\(name) <ann@example.test>", to: ["bob@example.test"],
-                                          subject: subject, text: text, date: "Wed, 25 Nov 2026 18:00:00 +0000",
-                                          messageID: "<f@example.test>")
+            let message = OutgoingMessage(
+                from: "\(name) <ann@example.test>", to: ["bob@example.test"],
+                subject: subject, text: text, date: "Wed, 25 Nov 2026 18:00:00 +0000",
+                messageID: "<f@example.test>")
             let bytes = message.bytes
             let lines = try #require(crlfLines(bytes))
             #expect(lines.allSatisfy { $0.count <= 998 })

@@ -1,5 +1,6 @@
 // Unit tests of the line splitter that underlies both command and DATA parsing.
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct LineReaderTests {
@@ -47,8 +48,11 @@ import Testing
 
     @Test func longLineEndingIsTrackedAcrossDiscardedChunks() {
         let long = [UInt8](repeating: a, count: 30)
-        #expect(events([long, long + [0x0D], [0x0A, b, 0x0A]]) == [.tooLong, .endOfLongLine(.crlf),
-            .line([b], .bareLF)])
+        #expect(
+            events([long, long + [0x0D], [0x0A, b, 0x0A]]) == [
+                .tooLong, .endOfLongLine(.crlf),
+                .line([b], .bareLF),
+            ])
         #expect(events([long, [0x0D], [a], [0x0A]]) == [.tooLong, .endOfLongLine(.bareLF)])
     }
 

@@ -1,11 +1,13 @@
 // The AUTHORIZATION state: greeting, CAPA, USER/PASS and their failures, QUIT and commands not offered.
 
 import Testing
+
 @testable import DoorwayMail
 
 @Suite("POP3Session AUTHORIZATION")
 struct POP3AuthorizationTests {
-    static let capaBeforeLogin = "+OK capability list follows\r\nTOP\r\nUSER\r\nUIDL\r\nRESP-CODES\r\n"
+    static let capaBeforeLogin =
+        "+OK capability list follows\r\nTOP\r\nUSER\r\nUIDL\r\nRESP-CODES\r\n"
         + "AUTH-RESP-CODE\r\nPIPELINING\r\nEXPIRE NEVER\r\nIMPLEMENTATION Doorway\r\n.\r\n"
 
     @Test("the greeting names the host and is sent once")

@@ -3,6 +3,7 @@
 
 import DoorwayBasics
 import Testing
+
 @testable import DoorwayMail
 
 @Suite("POP3Session fuzzing")

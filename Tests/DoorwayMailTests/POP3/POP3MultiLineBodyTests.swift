@@ -1,7 +1,7 @@
 // POP3Session.multiLineBody: CRLF line endings, dot-stuffing, TOP's line limit and the terminating dot line.
 
-import Testing
 import DoorwayMail
+import Testing
 
 @Suite("POP3Session.multiLineBody")
 struct POP3MultiLineBodyTests {

@@ -2,6 +2,7 @@
 // that never changes what the session does.
 
 import Testing
+
 @testable import DoorwayMail
 
 @Suite("POP3Session pipelining and chunking")

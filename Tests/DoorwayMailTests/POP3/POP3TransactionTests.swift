@@ -1,6 +1,7 @@
 // The TRANSACTION and UPDATE states: listing, retrieval, deletion, RSET, QUIT and argument checking.
 
 import Testing
+
 @testable import DoorwayMail
 
 @Suite("POP3Session TRANSACTION and UPDATE")
@@ -16,7 +17,8 @@ struct POP3TransactionTests {
     @Test("CAPA after login drops USER")
     func capa() {
         var session = loggedIn()
-        let expected = "+OK capability list follows\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n"
+        let expected =
+            "+OK capability list follows\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n"
             + "EXPIRE NEVER\r\nIMPLEMENTATION Doorway\r\n.\r\n"
         #expect(session.receive(bytes("CAPA\r\n")) == [reply(expected)])
     }
@@ -42,10 +44,11 @@ struct POP3TransactionTests {
         var session = session()
         _ = session.receive(bytes("USER a\r\nPASS b\r\n"))
         #expect(session.authenticationFinished(.granted([])) == [reply("+OK maildrop has 0 messages (0 octets)\r\n")])
-        #expect(session.receive(bytes("STAT\r\nLIST\r\nUIDL\r\n")) == [
-            reply("+OK 0 0\r\n"), reply("+OK 0 messages (0 octets)\r\n.\r\n"),
-            reply("+OK unique-id listing follows\r\n.\r\n"),
-        ])
+        #expect(
+            session.receive(bytes("STAT\r\nLIST\r\nUIDL\r\n")) == [
+                reply("+OK 0 0\r\n"), reply("+OK 0 messages (0 octets)\r\n.\r\n"),
+                reply("+OK unique-id listing follows\r\n.\r\n"),
+            ])
         #expect(session.receive(bytes("QUIT\r\n")) == [.update(deleting: [])])
         #expect(
             session.updateFinished(nil)

@@ -1,21 +1,26 @@
 // Tests of address validation and recipient policy: domains, postmaster, length limits and SMTPUTF8.
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct AddressPolicyTests {
     typealias T = TestSupport
 
-    func rcptReplies(_ recipients: [String], domains: [String] = ["d.example", "other.example"],
-        mail: String = "MAIL FROM:<a@b.example>") -> [String]
-    {
+    func rcptReplies(
+        _ recipients: [String], domains: [String] = ["d.example", "other.example"],
+        mail: String = "MAIL FROM:<a@b.example>"
+    ) -> [String] {
         var session = T.greetedSession(T.configuration(domains: domains, maximumErrors: 100))
         let commands = ([mail] + recipients.map { "RCPT TO:<\($0)>" }).joined(separator: "\r\n") + "\r\n"
         return Array(T.firstLines(session.receive(T.bytes(commands))).dropFirst())
     }
 
     @Test func configuredDomainsAreAcceptedCaseInsensitively() {
-        #expect(rcptReplies(["u@d.example", "U@D.EXAMPLE", "x@Other.Example"]) == Array(repeating: "250 2.1.5 Ok",
-            count: 3))
+        #expect(
+            rcptReplies(["u@d.example", "U@D.EXAMPLE", "x@Other.Example"])
+                == Array(
+                    repeating: "250 2.1.5 Ok",
+                    count: 3))
     }
 
     @Test func configuredDomainsMayBeGivenInAnyCase() {
@@ -23,16 +28,18 @@ import Testing
     }
 
     @Test func otherDomainsAreRelayDenied() {
-        #expect(rcptReplies(["u@evil.example", "u@sub.d.example", "u@d.example.", "u@[192.0.2.1]"]) == [
-            "550 5.7.1 <u@evil.example>: Relaying denied", "550 5.7.1 <u@sub.d.example>: Relaying denied",
-            "501 5.1.3 Bad recipient address syntax: <u@d.example.>",
-            "550 5.7.1 <u@[192.0.2.1]>: Relaying denied",
-        ])
+        #expect(
+            rcptReplies(["u@evil.example", "u@sub.d.example", "u@d.example.", "u@[192.0.2.1]"]) == [
+                "550 5.7.1 <u@evil.example>: Relaying denied", "550 5.7.1 <u@sub.d.example>: Relaying denied",
+                "501 5.1.3 Bad recipient address syntax: <u@d.example.>",
+                "550 5.7.1 <u@[192.0.2.1]>: Relaying denied",
+            ])
     }
 
     @Test func postmasterIsAlwaysAccepted() {
-        #expect(rcptReplies(["postmaster", "PostMaster", "POSTMASTER@d.example", "postmaster@other.example"])
-            == Array(repeating: "250 2.1.5 Ok", count: 4))
+        #expect(
+            rcptReplies(["postmaster", "PostMaster", "POSTMASTER@d.example", "postmaster@other.example"])
+                == Array(repeating: "250 2.1.5 Ok", count: 4))
     }
 
     @Test func postmasterAtForeignDomainIsNotSpecial() {
@@ -50,8 +57,9 @@ import Testing
     }
 
     @Test func emptyDomainListAcceptsEverything() {
-        #expect(rcptReplies(["u@anything.example", "x@[192.0.2.1]", "y@z"], domains: [])
-            == Array(repeating: "250 2.1.5 Ok", count: 3))
+        #expect(
+            rcptReplies(["u@anything.example", "x@[192.0.2.1]", "y@z"], domains: [])
+                == Array(repeating: "250 2.1.5 Ok", count: 3))
     }
 
     @Test func localPartLengthLimit() {
@@ -67,16 +75,18 @@ import Testing
         let fits = "u" + String(repeating: "v", count: 254 - domain.count - 2) + "@" + domain
         #expect(fits.utf8.count == 254)
         let tooLong = "w" + fits
-        #expect(rcptReplies([fits, tooLong], domains: []) == [
-            "250 2.1.5 Ok", "501 5.1.3 Bad recipient address syntax: path too long",
-        ])
+        #expect(
+            rcptReplies([fits, tooLong], domains: []) == [
+                "250 2.1.5 Ok", "501 5.1.3 Bad recipient address syntax: path too long",
+            ])
     }
 
     @Test func senderLengthLimit() {
         let long = String(repeating: "s", count: 65) + "@b.example"
         var session = T.greetedSession()
-        #expect(T.firstLines(session.receive(T.bytes("MAIL FROM:<\(long)>\r\n")))
-            == ["501 5.1.7 Bad sender address syntax: path too long"])
+        #expect(
+            T.firstLines(session.receive(T.bytes("MAIL FROM:<\(long)>\r\n")))
+                == ["501 5.1.7 Bad sender address syntax: path too long"])
     }
 
     @Test func domainLabelLongerThan63IsRejected() {
@@ -96,8 +106,10 @@ import Testing
     }
 
     @Test func nonASCIIDomainIsMatchedOnlyWithSMTPUTF8() {
-        #expect(rcptReplies(["u@bücher.example"], domains: ["bücher.example"],
-            mail: "MAIL FROM:<a@b.example> SMTPUTF8") == ["250 2.1.5 Ok"])
+        #expect(
+            rcptReplies(
+                ["u@bücher.example"], domains: ["bücher.example"],
+                mail: "MAIL FROM:<a@b.example> SMTPUTF8") == ["250 2.1.5 Ok"])
     }
 
     @Test func invalidUTF8IsRejectedEvenWithSMTPUTF8() {

@@ -1,5 +1,6 @@
 // Tests of each SMTP command's replies, including syntax errors and parameter handling.
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct CommandTests {
@@ -16,11 +17,13 @@ import Testing
         _ = session.start()
         let reply = try #require(T.replies(session.receive(T.bytes("EHLO client.example\r\n"))).first)
         #expect(reply.code == 250)
-        #expect(reply.lines == [
-            "mx.example.org", "SIZE 26214400", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "HELP",
-        ])
-        #expect(T.text(reply.bytes) == "250-mx.example.org\r\n250-SIZE 26214400\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
-            + "250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250 HELP\r\n")
+        #expect(
+            reply.lines == [
+                "mx.example.org", "SIZE 26214400", "8BITMIME", "SMTPUTF8", "PIPELINING", "ENHANCEDSTATUSCODES", "HELP",
+            ])
+        #expect(
+            T.text(reply.bytes) == "250-mx.example.org\r\n250-SIZE 26214400\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
+                + "250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250 HELP\r\n")
     }
 
     @Test func ehloAdvertisesConfiguredSize() throws {
@@ -71,8 +74,10 @@ import Testing
         #expect(reply(to: command).first?.hasPrefix("501 5.1.7") == true, "\(command)")
     }
 
-    @Test(arguments: ["SIZE=abc", "SIZE=", "SIZE", "SIZE=-1", "BODY=BINARYMIME", "BODY", "SMTPUTF8=yes",
-        "SIZE=1 SIZE=2", "=x"])
+    @Test(arguments: [
+        "SIZE=abc", "SIZE=", "SIZE", "SIZE=-1", "BODY=BINARYMIME", "BODY", "SMTPUTF8=yes",
+        "SIZE=1 SIZE=2", "=x",
+    ])
     func mailParameterSyntaxErrors(_ parameter: String) {
         #expect(reply(to: "MAIL FROM:<a@b.example> \(parameter)").first?.hasPrefix("501 5.5.4") == true)
     }
@@ -169,7 +174,10 @@ import Testing
         var session = T.session()
         #expect(T.firstLines(session.start()) == ["220 mx.example.org ESMTP door"])
         let lines = T.firstLines(session.receive(T.bytes("NOOP\r\nMAIL FROM:<a@b.example>\r\nFOO\r\n")))
-        #expect(lines == ["250 2.0.0 Ok", "503 5.5.1 Error: send HELO/EHLO first",
-            "500 5.5.2 Error: command not recognized"])
+        #expect(
+            lines == [
+                "250 2.0.0 Ok", "503 5.5.1 Error: send HELO/EHLO first",
+                "500 5.5.2 Error: command not recognized",
+            ])
     }
 }

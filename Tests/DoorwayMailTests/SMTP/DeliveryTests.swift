@@ -1,5 +1,6 @@
 // Tests of the delivery hand-off, timeouts and closing: the replies to each DeliveryResult and idle timeouts.
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct DeliveryTests {
@@ -19,14 +20,16 @@ import Testing
 
     @Test func temporaryFailureIs451() {
         var session = waitingSession()
-        #expect(T.firstLines(session.deliveryFinished(.failed(temporary: true, reason: "disk full")))
-            == ["451 4.3.0 Error: disk full"])
+        #expect(
+            T.firstLines(session.deliveryFinished(.failed(temporary: true, reason: "disk full")))
+                == ["451 4.3.0 Error: disk full"])
     }
 
     @Test func fullStorageIs452() {
         var session = waitingSession()
-        #expect(T.firstLines(session.deliveryFinished(.storageFull(reason: "no space left on device")))
-            == ["452 4.3.1 Insufficient system storage: no space left on device"])
+        #expect(
+            T.firstLines(session.deliveryFinished(.storageFull(reason: "no space left on device")))
+                == ["452 4.3.1 Insufficient system storage: no space left on device"])
         // The session carries on: the client may try again later.
         #expect(T.codes(session.receive(T.bytes("NOOP\r\n"))) == [250])
     }
@@ -40,14 +43,16 @@ import Testing
 
     @Test func permanentFailureIs554() {
         var session = waitingSession()
-        #expect(T.firstLines(session.deliveryFinished(.failed(temporary: false, reason: "rejected by filter")))
-            == ["554 5.3.0 Error: rejected by filter"])
+        #expect(
+            T.firstLines(session.deliveryFinished(.failed(temporary: false, reason: "rejected by filter")))
+                == ["554 5.3.0 Error: rejected by filter"])
     }
 
     @Test func failureReasonCannotInjectReplyLines() throws {
         var session = waitingSession()
-        let reply = try #require(T.replies(session.deliveryFinished(.failed(temporary: true, reason: "a\r\n250 ok")))
-            .first)
+        let reply = try #require(
+            T.replies(session.deliveryFinished(.failed(temporary: true, reason: "a\r\n250 ok")))
+                .first)
         #expect(T.text(reply.bytes) == "451 4.3.0 Error: a  250 ok\r\n")
     }
 
@@ -97,9 +102,10 @@ import Testing
 
     @Test func timedOutRepliesAndCloses() {
         var session = T.greetedSession()
-        #expect(session.timedOut() == [
-            .reply(SMTPReply(code: 421, lines: ["4.4.2 mx.example.org Error: timeout exceeded"])), .close,
-        ])
+        #expect(
+            session.timedOut() == [
+                .reply(SMTPReply(code: 421, lines: ["4.4.2 mx.example.org Error: timeout exceeded"])), .close,
+            ])
         #expect(session.phase == .closed)
         #expect(session.timedOut().isEmpty)
         #expect(session.receive(T.bytes("NOOP\r\n")).isEmpty)

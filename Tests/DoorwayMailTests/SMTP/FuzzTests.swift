@@ -1,6 +1,7 @@
 // Fuzz-style tests: random inputs must never crash or break bounds, and chunking must never change behaviour.
 import DoorwayBasics
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct FuzzTests {
@@ -59,7 +60,9 @@ import Testing
                 actions += session.receive(Array(input[offset..<end]))
                 offset = end
                 if session.isWaitingForDelivery && generator.next() % 3 != 0 {
-                    let result: DeliveryResult = generator.next() % 2 == 0 ? .stored
+                    let result: DeliveryResult =
+                        generator.next() % 2 == 0
+                        ? .stored
                         : .failed(temporary: generator.next() % 2 == 0, reason: "r")
                     actions += session.deliveryFinished(result)
                 }

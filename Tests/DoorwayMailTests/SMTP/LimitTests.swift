@@ -1,5 +1,6 @@
 // Tests of every configured and protocol limit: recipients, line lengths, message size, errors and buffering.
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct LimitTests {
@@ -85,9 +86,10 @@ import Testing
             T.bytes("MAIL FROM:<>\r\nRCPT TO:<u@d.example>\r\nDATA\r\nok\r\n\(text)\r\nafter\r\n.\r\nNOOP\r\n")
         )
         #expect(T.deliveries(actions).isEmpty)
-        #expect(T.firstLines(actions).suffix(2) == [
-            "550 5.6.0 Error: message line longer than 1000 octets", "250 2.0.0 Ok",
-        ])
+        #expect(
+            T.firstLines(actions).suffix(2) == [
+                "550 5.6.0 Error: message line longer than 1000 octets", "250 2.0.0 Ok",
+            ])
     }
 
     @Test func veryLongTextLineIsDiscardedWithBoundedMemory() {
@@ -147,10 +149,11 @@ import Testing
     @Test func errorLimitClosesWith421() {
         var session = T.greetedSession(T.configuration(maximumErrors: 3))
         let actions = session.receive(T.bytes("FOO\r\nBAR\r\nNOOP\r\nBAZ\r\nNOOP\r\n"))
-        #expect(T.firstLines(actions) == [
-            "500 5.5.2 Error: command not recognized", "500 5.5.2 Error: command not recognized", "250 2.0.0 Ok",
-            "500 5.5.2 Error: command not recognized", "421 4.7.0 mx.example.org Error: too many errors",
-        ])
+        #expect(
+            T.firstLines(actions) == [
+                "500 5.5.2 Error: command not recognized", "500 5.5.2 Error: command not recognized", "250 2.0.0 Ok",
+                "500 5.5.2 Error: command not recognized", "421 4.7.0 mx.example.org Error: too many errors",
+            ])
         #expect(actions.last == .close)
         #expect(session.phase == .closed)
     }
@@ -163,18 +166,21 @@ import Testing
     }
 
     @Test func everyKindOfErrorCounts() {
-        var session = T.greetedSession(T.configuration(domains: ["d.example"], maximumMessageSize: 5,
-            maximumErrors: 8))
-        let actions = session.receive(T.bytes(
-            "RCPT TO:<u@d.example>\r\n"  // 503
-                + "MAIL FROM:<a@b.example> SIZE=6\r\n"  // 552
-                + "MAIL FROM:<a@b.example> FOO\r\n"  // 555
-                + "MAIL FROM:a@b.example\r\n"  // 501
-                + "MAIL FROM:<ü@b.example>\r\n"  // 553
-                + "MAIL FROM:<a@b.example>\r\nRCPT TO:<u@x.example>\r\n"  // 250, 550
-                + "RCPT TO:<u@d.example>\r\nDATA\r\ntoo big\r\n.\r\n"  // 250, 354, 552
-                + "EXPN x\r\n"  // 502 -> limit
-        ))
+        var session = T.greetedSession(
+            T.configuration(
+                domains: ["d.example"], maximumMessageSize: 5,
+                maximumErrors: 8))
+        let actions = session.receive(
+            T.bytes(
+                "RCPT TO:<u@d.example>\r\n"  // 503
+                    + "MAIL FROM:<a@b.example> SIZE=6\r\n"  // 552
+                    + "MAIL FROM:<a@b.example> FOO\r\n"  // 555
+                    + "MAIL FROM:a@b.example\r\n"  // 501
+                    + "MAIL FROM:<ü@b.example>\r\n"  // 553
+                    + "MAIL FROM:<a@b.example>\r\nRCPT TO:<u@x.example>\r\n"  // 250, 550
+                    + "RCPT TO:<u@d.example>\r\nDATA\r\ntoo big\r\n.\r\n"  // 250, 354, 552
+                    + "EXPN x\r\n"  // 502 -> limit
+            ))
         #expect(T.codes(actions) == [503, 552, 555, 501, 553, 250, 550, 250, 354, 552, 502, 421])
         #expect(actions.last == .close)
     }
@@ -215,9 +221,10 @@ import Testing
             #expect(session.reader.bufferedCount <= SMTPSession.maximumBufferedInput)
         }
         let resumed = session.deliveryFinished(.stored)
-        #expect(T.firstLines(resumed) == [
-            "250 2.0.0 Ok: queued as Q1D", "421 4.7.0 mx.example.org Error: too much pipelined input",
-        ])
+        #expect(
+            T.firstLines(resumed) == [
+                "250 2.0.0 Ok: queued as Q1D", "421 4.7.0 mx.example.org Error: too much pipelined input",
+            ])
         #expect(resumed.last == .close)
     }
 

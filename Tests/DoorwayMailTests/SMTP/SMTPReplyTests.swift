@@ -1,5 +1,6 @@
 // Tests of the reply wire format (RFC 5321 §4.2.1) and the Received header builder.
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct SMTPReplyTests {
@@ -8,8 +9,9 @@ import Testing
     }
 
     @Test func multiLineWireForm() {
-        #expect(String(decoding: SMTPReply(code: 250, lines: ["a", "b", "c"]).bytes, as: UTF8.self)
-            == "250-a\r\n250-b\r\n250 c\r\n")
+        #expect(
+            String(decoding: SMTPReply(code: 250, lines: ["a", "b", "c"]).bytes, as: UTF8.self)
+                == "250-a\r\n250-b\r\n250 c\r\n")
     }
 
     @Test func emptyLinesGiveBareCode() {
@@ -17,8 +19,9 @@ import Testing
     }
 
     @Test func controlCharactersCannotSplitAReply() {
-        #expect(String(decoding: SMTPReply(code: 250, lines: ["a\r\n250 b"]).bytes, as: UTF8.self)
-            == "250 a  250 b\r\n")
+        #expect(
+            String(decoding: SMTPReply(code: 250, lines: ["a\r\n250 b"]).bytes, as: UTF8.self)
+                == "250 a  250 b\r\n")
     }
 
     @Test func bytesFollowMutation() {
@@ -28,7 +31,8 @@ import Testing
     }
 
     @Test func hostileHostnameCannotInjectHeaders() {
-        let header = ReceivedHeader.build(heloName: "h", peer: "1.2.3.4\r\nX y", hostname: "m\nX: z",
+        let header = ReceivedHeader.build(
+            heloName: "h", peer: "1.2.3.4\r\nX y", hostname: "m\nX: z",
             usedExtensions: true, id: "i\r", recipients: ["a@b"], date: "d\n")
         let text = String(decoding: header, as: UTF8.self)
         #expect(text == "Received: from h ([1.2.3.4  X y])\r\n\tby m X: z with ESMTP id i \r\n\tfor <a@b>; d \r\n")

@@ -1,5 +1,6 @@
 // Tests that commands out of the RFC 5321 §4.1.4 order are refused with 503 5.5.1 and leave state intact.
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct SequencingTests {
@@ -8,14 +9,16 @@ import Testing
     @Test func mailBeforeHello() {
         var session = T.session()
         _ = session.start()
-        #expect(T.firstLines(session.receive(T.bytes("MAIL FROM:<a@b.example>\r\n")))
-            == ["503 5.5.1 Error: send HELO/EHLO first"])
+        #expect(
+            T.firstLines(session.receive(T.bytes("MAIL FROM:<a@b.example>\r\n")))
+                == ["503 5.5.1 Error: send HELO/EHLO first"])
     }
 
     @Test func rcptBeforeMail() {
         var session = T.greetedSession()
-        #expect(T.firstLines(session.receive(T.bytes("RCPT TO:<u@d.example>\r\n")))
-            == ["503 5.5.1 Error: need MAIL command"])
+        #expect(
+            T.firstLines(session.receive(T.bytes("RCPT TO:<u@d.example>\r\n")))
+                == ["503 5.5.1 Error: need MAIL command"])
     }
 
     @Test func rcptBeforeHello() {

@@ -2,6 +2,7 @@
 // second transaction (SMTP smuggling, CVE-2023-51764/51765/51766), in both line-ending modes and any chunking.
 import DoorwayBasics
 import Testing
+
 @testable import DoorwayMail
 
 struct SmugglingVariant: Sendable, CustomTestStringConvertible {
@@ -18,22 +19,28 @@ struct SmugglingVariant: Sendable, CustomTestStringConvertible {
 
     static let all: [SmugglingVariant] = [
         SmugglingVariant(name: "\\n.\\n", data: "hello\n.\n", expectedBody: "hello\r\n.\r\n", containsBareLF: true),
-        SmugglingVariant(name: "\\n.\\r\\n", data: "hello\n.\r\n", expectedBody: "hello\r\n.\r\n",
+        SmugglingVariant(
+            name: "\\n.\\r\\n", data: "hello\n.\r\n", expectedBody: "hello\r\n.\r\n",
             containsBareLF: true),
-        SmugglingVariant(name: "\\r\\n.\\n", data: "hello\r\n.\n", expectedBody: "hello\r\n.\r\n",
+        SmugglingVariant(
+            name: "\\r\\n.\\n", data: "hello\r\n.\n", expectedBody: "hello\r\n.\r\n",
             containsBareLF: true),
         SmugglingVariant(name: "\\r.\\r", data: "hello\r.\r", expectedBody: "hello\r.\r", containsBareLF: false),
         SmugglingVariant(name: "\\r\\n.\\r", data: "hello\r\n.\r", expectedBody: "hello\r\n\r", containsBareLF: false),
         SmugglingVariant(name: ".\\n at start", data: ".\n", expectedBody: ".\r\n", containsBareLF: true),
-        SmugglingVariant(name: "\\r\\n..\\r\\n", data: "hello\r\n..\r\n", expectedBody: "hello\r\n.\r\n",
+        SmugglingVariant(
+            name: "\\r\\n..\\r\\n", data: "hello\r\n..\r\n", expectedBody: "hello\r\n.\r\n",
             containsBareLF: false),
         SmugglingVariant(name: "\\r.\\r\\n", data: "hello\r.\r\n", expectedBody: "hello\r.\r\n", containsBareLF: false),
         SmugglingVariant(name: "\\n..\\n", data: "hello\n..\n", expectedBody: "hello\r\n.\r\n", containsBareLF: true),
-        SmugglingVariant(name: "\\r\\n.\\r\\r\\n", data: "hello\r\n.\r\r\n", expectedBody: "hello\r\n\r\r\n",
+        SmugglingVariant(
+            name: "\\r\\n.\\r\\r\\n", data: "hello\r\n.\r\r\n", expectedBody: "hello\r\n\r\r\n",
             containsBareLF: false),
-        SmugglingVariant(name: "\\r\\n.\\0\\r\\n", data: "hello\r\n.\u{0}\r\n", expectedBody: "hello\r\n\u{0}\r\n",
+        SmugglingVariant(
+            name: "\\r\\n.\\0\\r\\n", data: "hello\r\n.\u{0}\r\n", expectedBody: "hello\r\n\u{0}\r\n",
             containsBareLF: false),
-        SmugglingVariant(name: "\\r\\n .\\r\\n", data: "hello\r\n .\r\n", expectedBody: "hello\r\n .\r\n",
+        SmugglingVariant(
+            name: "\\r\\n .\\r\\n", data: "hello\r\n .\r\n", expectedBody: "hello\r\n .\r\n",
             containsBareLF: false),
     ]
 
@@ -101,8 +108,9 @@ struct SmugglingVariant: Sendable, CustomTestStringConvertible {
 
     @Test func dotFirstLineEndsDataOnlyAfterCRLFTerminatedDataCommand() throws {
         var crlf = T.greetedSession()
-        #expect(T.deliveries(crlf.receive(T.bytes("MAIL FROM:<>\r\nRCPT TO:<u@d.example>\r\nDATA\r\n.\r\n"))).count
-            == 1)
+        #expect(
+            T.deliveries(crlf.receive(T.bytes("MAIL FROM:<>\r\nRCPT TO:<u@d.example>\r\nDATA\r\n.\r\n"))).count
+                == 1)
         var bareLF = T.greetedSession()
         let actions = bareLF.receive(T.bytes("MAIL FROM:<>\r\nRCPT TO:<u@d.example>\r\nDATA\n.\r\nx\r\n.\r\n"))
         #expect(try T.body(#require(T.deliveries(actions).first).message) == ".\r\nx\r\n")
@@ -116,16 +124,18 @@ struct SmugglingVariant: Sendable, CustomTestStringConvertible {
 
     @Test func normaliseModeAcceptsBareLFCommands() {
         var session = T.session()
-        #expect(T.codes(session.receive(T.bytes("EHLO c\nMAIL FROM:<>\nRCPT TO:<u@d.example>\nNOOP\n")))
-            == [250, 250, 250, 250])
+        #expect(
+            T.codes(session.receive(T.bytes("EHLO c\nMAIL FROM:<>\nRCPT TO:<u@d.example>\nNOOP\n")))
+                == [250, 250, 250, 250])
     }
 
     @Test func strictModeRejectsBareLFCommandsImmediately() {
         var session = T.session(T.configuration(strict: true))
         let actions = session.receive(T.bytes("EHLO c\nEHLO c\r\nMAIL FROM:<>\n"))
-        #expect(T.firstLines(actions) == [
-            "554 5.5.2 Error: bare <LF> received", "250 mx.example.org", "554 5.5.2 Error: bare <LF> received",
-        ])
+        #expect(
+            T.firstLines(actions) == [
+                "554 5.5.2 Error: bare <LF> received", "250 mx.example.org", "554 5.5.2 Error: bare <LF> received",
+            ])
     }
 
     @Test func strictModeBareLFInDataRejectsAndContinues() {

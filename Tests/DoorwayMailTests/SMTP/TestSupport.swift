@@ -1,5 +1,6 @@
 // Shared helpers for the DoorwayMail tests: session factories, byte/String conversion and action inspection.
 import DoorwayBasics
+
 @testable import DoorwayMail
 
 enum TestSupport {
@@ -59,7 +60,9 @@ enum TestSupport {
     static func closes(_ actions: [SMTPAction]) -> Bool { actions.contains(.close) }
 
     /// The Received header the session prepends for one recipient after EHLO from client.example.
-    static func receivedHeader(recipient: String?, protocolName: String = "ESMTP", helo: String = "client.example")
+    static func receivedHeader(
+        recipient: String?, protocolName: String = "ESMTP", helo: String = "client.example"
+    )
         -> String
     {
         var header = "Received: from \(helo) ([\(peer)])\r\n\tby \(hostname) with \(protocolName) id \(queueID)"

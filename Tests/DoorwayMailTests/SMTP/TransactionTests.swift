@@ -1,5 +1,6 @@
 // Tests of complete mail transactions: envelope, Received header, content, pipelining and repeated transactions.
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct TransactionTests {
@@ -65,17 +66,23 @@ import Testing
     @Test func heloUsesSMTPAndEhloUsesESMTP() throws {
         var session = T.session()
         _ = session.start()
-        let actions = session.receive(T.bytes("HELO old.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\n"
-            + "DATA\r\nx\r\n.\r\n"))
+        let actions = session.receive(
+            T.bytes(
+                "HELO old.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\n"
+                    + "DATA\r\nx\r\n.\r\n"))
         let delivery = try #require(T.deliveries(actions).first)
         #expect(!delivery.envelope.usedExtensions)
         #expect(delivery.envelope.heloName == "old.example")
-        #expect(T.text(delivery.message).hasPrefix(T.receivedHeader(recipient: "u@d.example", protocolName: "SMTP",
-            helo: "old.example")))
+        #expect(
+            T.text(delivery.message).hasPrefix(
+                T.receivedHeader(
+                    recipient: "u@d.example", protocolName: "SMTP",
+                    helo: "old.example")))
     }
 
     @Test func ipv6PeerIsWrittenAsAddressLiteral() throws {
-        var session = SMTPSession(configuration: T.configuration(), peer: "2001:db8::1", now: { "d" },
+        var session = SMTPSession(
+            configuration: T.configuration(), peer: "2001:db8::1", now: { "d" },
             messageID: { "i" })
         _ = session.start()
         let actions = session.receive(T.bytes("HELO h\r\nMAIL FROM:<>\r\nRCPT TO:<u@d.example>\r\nDATA\r\n.\r\n"))
@@ -87,8 +94,9 @@ import Testing
         var session = T.session()
         _ = session.start()
         let actions = session.receive(
-            T.bytes("EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\nRCPT TO:<v@d.example>\r\n"
-                + "DATA\r\nline1\r\n..dot\r\n.\r\nQUIT\r\n")
+            T.bytes(
+                "EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\nRCPT TO:<v@d.example>\r\n"
+                    + "DATA\r\nline1\r\n..dot\r\n.\r\nQUIT\r\n")
         )
         #expect(T.codes(actions) == [250, 250, 250, 250, 354])
         let delivery = try #require(T.deliveries(actions).first)
@@ -103,8 +111,9 @@ import Testing
     @Test func pipelinedSecondTransactionAfterEndOfData() throws {
         var session = T.greetedSession()
         let first = session.receive(
-            T.bytes("MAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\nDATA\r\none\r\n.\r\n"
-                + "MAIL FROM:<c@b.example>\r\nRCPT TO:<w@d.example>\r\nDATA\r\n")
+            T.bytes(
+                "MAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\nDATA\r\none\r\n.\r\n"
+                    + "MAIL FROM:<c@b.example>\r\nRCPT TO:<w@d.example>\r\nDATA\r\n")
         )
         #expect(T.deliveries(first).count == 1)
         let resumed = session.deliveryFinished(.stored)
@@ -121,16 +130,18 @@ import Testing
         let actions = session.receive(
             T.bytes("MAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\nRSET\r\nDATA\r\nMAIL FROM:<z@b.example>\r\n")
         )
-        #expect(T.firstLines(actions) == [
-            "250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.0.0 Ok", "503 5.5.1 Error: need MAIL command", "250 2.1.0 Ok",
-        ])
+        #expect(
+            T.firstLines(actions) == [
+                "250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.0.0 Ok", "503 5.5.1 Error: need MAIL command", "250 2.1.0 Ok",
+            ])
     }
 
     @Test func ehloAgainResetsTransaction() {
         var session = T.greetedSession()
         let actions = session.receive(
-            T.bytes("MAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\nEHLO again.example\r\n"
-                + "RCPT TO:<u@d.example>\r\n")
+            T.bytes(
+                "MAIL FROM:<a@b.example>\r\nRCPT TO:<u@d.example>\r\nEHLO again.example\r\n"
+                    + "RCPT TO:<u@d.example>\r\n")
         )
         #expect(T.codes(actions) == [250, 250, 250, 503])
     }
@@ -138,8 +149,9 @@ import Testing
     @Test func heloAgainResetsTransactionAndChangesName() throws {
         var session = T.greetedSession()
         let actions = session.receive(
-            T.bytes("MAIL FROM:<a@b.example>\r\nHELO second.example\r\nMAIL FROM:<b@b.example>\r\n"
-                + "RCPT TO:<u@d.example>\r\nDATA\r\n.\r\n")
+            T.bytes(
+                "MAIL FROM:<a@b.example>\r\nHELO second.example\r\nMAIL FROM:<b@b.example>\r\n"
+                    + "RCPT TO:<u@d.example>\r\nDATA\r\n.\r\n")
         )
         #expect(T.codes(actions) == [250, 250, 250, 250, 354])
         let delivery = try #require(T.deliveries(actions).first)
@@ -226,8 +238,9 @@ import Testing
     @Test func sourceRouteIsStripped() throws {
         var session = T.greetedSession()
         let actions = session.receive(
-            T.bytes("MAIL FROM:<@relay.example:a@b.example>\r\nRCPT TO:<@a.example,@b.example:u@d.example>\r\n"
-                + "DATA\r\n.\r\n")
+            T.bytes(
+                "MAIL FROM:<@relay.example:a@b.example>\r\nRCPT TO:<@a.example,@b.example:u@d.example>\r\n"
+                    + "DATA\r\n.\r\n")
         )
         let delivery = try #require(T.deliveries(actions).first)
         #expect(delivery.envelope.reversePath == "a@b.example")

@@ -1,5 +1,6 @@
 // Replays a written client/server transcript against a session, so dialogues read like RFC 5321 examples.
 import Testing
+
 @testable import DoorwayMail
 
 /// Script lines:

@@ -1,6 +1,7 @@
 // Helpers that keep the client transcripts readable: strings in, octets out, and the outcome pulled from actions.
 
 import DoorwayBasics
+
 @testable import DoorwayMail
 
 func clientWire(_ text: String) -> [UInt8] {

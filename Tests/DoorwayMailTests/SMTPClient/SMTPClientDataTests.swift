@@ -3,6 +3,7 @@
 
 import DoorwayBasics
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct SMTPClientDataTests {

@@ -2,6 +2,7 @@
 
 import DoorwayBasics
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct SMTPClientFuzzTests {

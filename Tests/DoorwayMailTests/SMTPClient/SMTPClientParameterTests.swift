@@ -1,6 +1,7 @@
 // MAIL parameters and the checks made before MAIL: SIZE, BODY=8BITMIME, SMTPUTF8 and unusable addresses.
 
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct SMTPClientParameterTests {
@@ -76,12 +77,13 @@ import Testing
     @Test func smtputf8WhenAnAddressIsNotASCII() {
         var session = makeClientSession(from: "j\u{F6}rg@example.com", to: ["\u{7528}\u{6237}@example.org"])
         let actions = session.greet(ehlo: clientEHLOPipelining)
-        #expect(actions == [
-            clientSend(
-                "MAIL FROM:<j\u{F6}rg@example.com> SIZE=22 SMTPUTF8\r\nRCPT TO:<\u{7528}\u{6237}@example.org>\r\n"
-                    + "DATA\r\n"
-            ),
-        ])
+        #expect(
+            actions == [
+                clientSend(
+                    "MAIL FROM:<j\u{F6}rg@example.com> SIZE=22 SMTPUTF8\r\nRCPT TO:<\u{7528}\u{6237}@example.org>\r\n"
+                        + "DATA\r\n"
+                )
+            ])
     }
 
     @Test func asciiAddressesDoNotAskForSMTPUTF8() {
@@ -96,8 +98,9 @@ import Testing
         #expect(actions.sentText == ["QUIT\r\n"])
         let error = actions.outcome?.error
         #expect(error == SMTPClientError(stage: .mail, reason: .smtputf8Required(address: "m\u{FC}ller@example.org")))
-        #expect(error?.description
-            == "address <m\u{FC}ller@example.org> is not ASCII and the server does not offer SMTPUTF8")
+        #expect(
+            error?.description
+                == "address <m\u{FC}ller@example.org> is not ASCII and the server does not offer SMTPUTF8")
     }
 
     @Test func nonASCIIAddressAfterHeloFails() {
@@ -142,9 +145,11 @@ import Testing
     }
 
     @Test func ehloKeywordsAreParsed() {
-        let reply = SMTPReply(code: 250, lines: [
-            "mx.example.org greets you", "pipelining", "SIZE 1000", "AUTH PLAIN LOGIN", "8BITMIME", "STARTTLS",
-        ])
+        let reply = SMTPReply(
+            code: 250,
+            lines: [
+                "mx.example.org greets you", "pipelining", "SIZE 1000", "AUTH PLAIN LOGIN", "8BITMIME", "STARTTLS",
+            ])
         let extensions = SMTPClientExtensions(ehloReply: reply)
         #expect(extensions.pipelining)
         #expect(extensions.eightBitMIME)

@@ -1,6 +1,7 @@
 // Reply parsing from an untrusted server: multi-line replies, arbitrary splits, malformed input and bounds.
 
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct SMTPClientReplyTests {
@@ -35,8 +36,9 @@ import Testing
     @Test func malformedDescription() {
         var session = makeClientSession()
         let actions = session.server("HTTP/1.1 400 Bad Request\r\n")
-        #expect(actions.outcome?.error?.description
-            == "protocol violation during greeting: malformed reply line \"HTTP/1.1?400?Bad?Request\"")
+        #expect(
+            actions.outcome?.error?.description
+                == "protocol violation during greeting: malformed reply line \"HTTP/1.1?400?Bad?Request\"")
     }
 
     @Test func overlongLineFailsWithoutBufferingIt() {
@@ -48,8 +50,9 @@ import Testing
         var short = makeClientSession(maximumReplyLineLength: 100)
         let actions = short.server("220 " + String(repeating: "y", count: 150) + "\r\n")
         #expect(actions.finishedCount == 1)
-        #expect(actions.outcome?.error?.description
-            == "protocol violation during greeting: reply line longer than 100 octets")
+        #expect(
+            actions.outcome?.error?.description
+                == "protocol violation during greeting: reply line longer than 100 octets")
     }
 
     @Test func endlessInputWithoutNewlineIsBounded() {

@@ -1,6 +1,7 @@
 // Byte-exact client transcripts for the main paths: pipelined, one command at a time, HELO fallback, refusals.
 
 import Testing
+
 @testable import DoorwayMail
 
 @Suite struct SMTPClientTranscriptTests {
@@ -10,12 +11,13 @@ import Testing
         var session = makeClientSession(to: ["bob@example.org", "carol@example.org"], message: message)
         #expect(session.server(clientGreeting) == [clientSend("EHLO client.example.com\r\n")])
         let group = session.server(clientEHLOPipelining)
-        #expect(group == [
-            clientSend(
-                "MAIL FROM:<alice@example.com> SIZE=\(clientWire(message).count)\r\n"
-                    + "RCPT TO:<bob@example.org>\r\nRCPT TO:<carol@example.org>\r\nDATA\r\n"
-            ),
-        ])
+        #expect(
+            group == [
+                clientSend(
+                    "MAIL FROM:<alice@example.com> SIZE=\(clientWire(message).count)\r\n"
+                        + "RCPT TO:<bob@example.org>\r\nRCPT TO:<carol@example.org>\r\nDATA\r\n"
+                )
+            ])
         let replies = "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n"
         #expect(session.server(replies) == [clientSend(message + ".\r\n")])
         let final = session.server("250 2.0.0 Ok: queued as X\r\n")
@@ -101,9 +103,10 @@ import Testing
         let outcome = session.server("250 2.0.0 Ok: queued as Z\r\n").outcome
         #expect(outcome?.isDelivered == true)
         #expect(outcome?.accepted == ["bob@example.org", "carol@example.org"])
-        #expect(outcome?.rejected == [
-            SMTPClientRejection(recipient: "x@y", reply: SMTPReply(code: 550, lines: ["5.7.1 relay denied"])),
-        ])
+        #expect(
+            outcome?.rejected == [
+                SMTPClientRejection(recipient: "x@y", reply: SMTPReply(code: 550, lines: ["5.7.1 relay denied"]))
+            ])
     }
 
     @Test func rejectedRecipientWithoutPipelining() {
@@ -139,8 +142,10 @@ import Testing
         #expect(session.server(replies) == [clientSend(".\r\n")])
         let actions = session.server("554 5.5.1 no valid recipients\r\n")
         #expect(actions.sentText == ["QUIT\r\n"])
-        #expect(actions.outcome?.error?.description
-            == "no recipient accepted: server refused RCPT TO:<x@y>: 550 5.1.1 unknown; RCPT TO:<z@y>: 551 5.1.6 moved")
+        #expect(
+            actions.outcome?.error?.description
+                == "no recipient accepted: server refused RCPT TO:<x@y>: 550 5.1.1 unknown; RCPT TO:<z@y>: 551 5.1.6 moved"
+        )
     }
 
     @Test func allRecipientsRejectedWithoutPipeliningNeverSendsData() {
@@ -149,9 +154,11 @@ import Testing
         _ = session.server("250 Ok\r\n")
         let actions = session.server("550 5.7.1 relay denied\r\n")
         #expect(actions.sentText == ["QUIT\r\n"])
-        #expect(actions.outcome?.error?.reason == .noRecipientAccepted([
-            SMTPClientRejection(recipient: "x@y", reply: SMTPReply(code: 550, lines: ["5.7.1 relay denied"])),
-        ]))
+        #expect(
+            actions.outcome?.error?.reason
+                == .noRecipientAccepted([
+                    SMTPClientRejection(recipient: "x@y", reply: SMTPReply(code: 550, lines: ["5.7.1 relay denied"]))
+                ]))
     }
 
     @Test func refusedMailWithoutPipeliningQuitsAtOnce() {
@@ -159,8 +166,9 @@ import Testing
         _ = session.greet(ehlo: clientEHLOPlain)
         let actions = session.server("553 5.1.8 sender rejected\r\n")
         #expect(actions.sentText == ["QUIT\r\n"])
-        #expect(actions.outcome?.error?.description
-            == "server refused MAIL FROM:<alice@example.com> SIZE=22: 553 5.1.8 sender rejected")
+        #expect(
+            actions.outcome?.error?.description
+                == "server refused MAIL FROM:<alice@example.com> SIZE=22: 553 5.1.8 sender rejected")
     }
 
     @Test func refusedMailWhilePipelinedDrainsOwedReplies() {

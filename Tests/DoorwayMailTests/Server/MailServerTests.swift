@@ -59,7 +59,9 @@ struct MailServerTests {
         await mail.shutdown()
     }
 
-    private func talk<Result: Sendable>(_ endpoint: Endpoint, _ body: (LineClient) async throws -> Result) async throws
+    private func talk<Result: Sendable>(
+        _ endpoint: Endpoint, _ body: (LineClient) async throws -> Result
+    ) async throws
         -> Result
     {
         let connection = try await Client().connect(to: endpoint, framing: .lines())

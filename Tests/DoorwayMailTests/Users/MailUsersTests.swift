@@ -11,7 +11,9 @@ struct MailUsersTests {
     /// A cheap cost keeps the tests fast; the format and the checks are the same as at the standard cost.
     private func makeUsers() throws -> (MailUsers, TemporaryFolder) {
         let folder = try TemporaryFolder("users")
-        return (MailUsers(path: folder.path("sub/.users"), cost: .init(logRounds: 4, blockSize: 8, parallelism: 1)), folder)
+        return (
+            MailUsers(path: folder.path("sub/.users"), cost: .init(logRounds: 4, blockSize: 8, parallelism: 1)), folder
+        )
     }
 
     @Test("add, verify, list, change the password, remove")
@@ -90,8 +92,10 @@ struct MailUsersTests {
 
     @Test("malformed stored hashes never parse")
     func malformedHashes() {
-        for text in ["", "$scrypt$", "$scrypt$ln=15,r=8,p=1$00$", "$scrypt$ln=99,r=8,p=1$00$00",
-                     "$bcrypt$ln=15,r=8,p=1$00$00", "$scrypt$ln=15,r=8,p=1$0g$00", "$scrypt$ln=15,r=8$00$00"] {
+        for text in [
+            "", "$scrypt$", "$scrypt$ln=15,r=8,p=1$00$", "$scrypt$ln=99,r=8,p=1$00$00",
+            "$bcrypt$ln=15,r=8,p=1$00$00", "$scrypt$ln=15,r=8,p=1$0g$00", "$scrypt$ln=15,r=8$00$00",
+        ] {
             #expect(PasswordHash(stored: Substring(text)) == nil, "\(text)")
         }
     }

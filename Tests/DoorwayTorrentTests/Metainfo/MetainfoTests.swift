@@ -134,9 +134,11 @@ struct MetainfoTests {
             metainfoError(torrent(pieceLength: 16, pieceCount: 2, length: 40))?.description
                 == "metainfo: info.pieces: holds 2 hashes but the total length needs 3"
         )
-        #expect(metainfoError(torrent(pieceLength: 0, pieceCount: 1)) == .invalidField(
-            field: "info.piece length", problem: "must be between 1 and 67108864, got 0"
-        ))
+        #expect(
+            metainfoError(torrent(pieceLength: 0, pieceCount: 1))
+                == .invalidField(
+                    field: "info.piece length", problem: "must be between 1 and 67108864, got 0"
+                ))
         #expect(metainfoError(torrent(pieceLength: -16, pieceCount: 1)) != nil)
         #expect(metainfoError(torrent(pieceLength: 64 * 1024 * 1024 + 1, pieceCount: 1)) != nil)
         #expect(metainfoError(torrent(pieceLength: 64 * 1024 * 1024)) == nil)
@@ -153,13 +155,17 @@ struct MetainfoTests {
             metainfoError(torrent(length: 0))
                 == .invalidField(field: "info", problem: "total length must be positive, got 0")
         )
-        #expect(metainfoError(torrent(pieceCount: 0, length: -5)) == .invalidField(
-            field: "info.length", problem: "must not be negative, got -5"
-        ))
+        #expect(
+            metainfoError(torrent(pieceCount: 0, length: -5))
+                == .invalidField(
+                    field: "info.length", problem: "must not be negative, got -5"
+                ))
         #expect(metainfoError(torrent(files: [(["a"], 0)])) != nil)
-        #expect(metainfoError(torrent(files: [(["a"], 20), (["b"], -4)])) == .invalidField(
-            field: "info.files[1].length", problem: "must not be negative, got -4"
-        ))
+        #expect(
+            metainfoError(torrent(files: [(["a"], 20), (["b"], -4)]))
+                == .invalidField(
+                    field: "info.files[1].length", problem: "must not be negative, got -4"
+                ))
         let overflow = modifyingInfo(torrent(files: [(["a"], 20), (["b"], 20)])) { info in
             info["files"] = .list([
                 .dictionary(["length": .integer(Int64.max), "path": .list(["a"])]),
@@ -178,25 +184,33 @@ struct MetainfoTests {
         #expect(metainfoError(bytes("d4:infoi1ee")) == .wrongType(field: "info", expected: "a dictionary"))
         #expect(metainfoError(bytes("d4:infod")) == .invalidBencode(BencodeError(.unexpectedEnd, at: 8)))
         #expect(metainfoError(modifyingInfo(torrent()) { $0["name"] = nil }) == .missingField("info.name"))
-        #expect(metainfoError(modifyingInfo(torrent()) { $0["name"] = 5 }) == .wrongType(
-            field: "info.name", expected: "a byte string"
-        ))
+        #expect(
+            metainfoError(modifyingInfo(torrent()) { $0["name"] = 5 })
+                == .wrongType(
+                    field: "info.name", expected: "a byte string"
+                ))
         #expect(metainfoError(modifyingInfo(torrent()) { $0["pieces"] = nil }) == .missingField("info.pieces"))
-        #expect(metainfoError(modifyingInfo(torrent()) { $0["piece length"] = "16" }) == .wrongType(
-            field: "info.piece length", expected: "an integer"
-        ))
+        #expect(
+            metainfoError(modifyingInfo(torrent()) { $0["piece length"] = "16" })
+                == .wrongType(
+                    field: "info.piece length", expected: "an integer"
+                ))
         let noLength = modifyingInfo(torrent()) { $0["length"] = nil }
         #expect(metainfoError(noLength) == .missingField("info.length or info.files"))
-        #expect(metainfoError(modifyingInfo(torrent()) { $0["files"] = .list([]) }) == .invalidField(
-            field: "info", problem: "has both length and files"
-        ))
+        #expect(
+            metainfoError(modifyingInfo(torrent()) { $0["files"] = .list([]) })
+                == .invalidField(
+                    field: "info", problem: "has both length and files"
+                ))
         let noFiles = modifyingInfo(torrent()) { info in
             info["length"] = nil
             info["files"] = .list([])
         }
-        #expect(metainfoError(noFiles) == .invalidField(
-            field: "info.files", problem: "a multi-file torrent needs at least one file"
-        ))
+        #expect(
+            metainfoError(noFiles)
+                == .invalidField(
+                    field: "info.files", problem: "a multi-file torrent needs at least one file"
+                ))
         let notDictionary = modifyingInfo(torrent(files: [(["a"], 40)])) { $0["files"] = .list([1]) }
         #expect(metainfoError(notDictionary) == .wrongType(field: "info.files[0]", expected: "a dictionary"))
         let noPath = modifyingInfo(torrent(files: [(["a"], 40)])) { $0["files"] = .list([.dictionary(["length": 40])]) }
@@ -207,9 +221,11 @@ struct MetainfoTests {
         #expect(
             metainfoError(badComponent) == .wrongType(field: "info.files[0].path", expected: "a list of byte strings")
         )
-        #expect(metainfoError(modifyingInfo(torrent()) { $0["private"] = "1" }) == .wrongType(
-            field: "info.private", expected: "an integer"
-        ))
+        #expect(
+            metainfoError(modifyingInfo(torrent()) { $0["private"] = "1" })
+                == .wrongType(
+                    field: "info.private", expected: "an integer"
+                ))
     }
 
     @Test func privateFlagAndTrackers() throws {
@@ -233,7 +249,7 @@ struct MetainfoTests {
             info["name"] = .bytes([0xC3, 0x28])
             info["name.utf-8"] = "Café"
             info["files"] = .list([
-                .dictionary(["length": 40, "path": .list([.bytes([0xFF])]), "path.utf-8": .list(["ü.txt"])]),
+                .dictionary(["length": 40, "path": .list([.bytes([0xFF])]), "path.utf-8": .list(["ü.txt"])])
             ])
         }
         let metainfo = try Metainfo(decoding: input)

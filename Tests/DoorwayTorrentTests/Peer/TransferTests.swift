@@ -39,7 +39,9 @@ struct TransferTests {
     }
 
     func startSeeder(_ fixture: Fixture) async throws -> (TorrentPeer, Endpoint) {
-        let seeder = TorrentPeer(metainfo: fixture.metainfo, root: fixture.folder + "/seed", writable: false, configuration: try configuration())
+        let seeder = TorrentPeer(
+            metainfo: fixture.metainfo, root: fixture.folder + "/seed", writable: false,
+            configuration: try configuration())
         try await seeder.start()
         #expect(try await seeder.progress.isComplete)
         return (seeder, try #require(await seeder.listenEndpoint))
@@ -50,7 +52,9 @@ struct TransferTests {
         let fixture = try await makeFixture()
         defer { fixture.temporary.remove() }
         let (seeder, endpoint) = try await startSeeder(fixture)
-        let leecher = TorrentPeer(metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [endpoint]))
+        let leecher = TorrentPeer(
+            metainfo: fixture.metainfo, root: fixture.folder + "/get",
+            configuration: try configuration(peers: [endpoint]))
         try await leecher.start()
         #expect(try await leecher.progress.piecesHave == 0)
         try await leecher.waitUntilComplete()
@@ -71,7 +75,9 @@ struct TransferTests {
         for index in (fixture.data.count * 4 / 10)..<partial.count { partial[index] = 0 }
         try Data(partial).write(to: URL(fileURLWithPath: fixture.folder + "/get/payload.bin"))
         let (seeder, endpoint) = try await startSeeder(fixture)
-        let leecher = TorrentPeer(metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [endpoint]))
+        let leecher = TorrentPeer(
+            metainfo: fixture.metainfo, root: fixture.folder + "/get",
+            configuration: try configuration(peers: [endpoint]))
         try await leecher.start()
         let start = try await leecher.progress
         let expected = (fixture.data.count * 4 / 10) / fixture.metainfo.pieceLength
@@ -79,8 +85,9 @@ struct TransferTests {
         try await leecher.waitUntilComplete()
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder + "/get/payload.bin"))) == fixture.data)
         let end = try await leecher.progress
-        #expect(end.downloaded <= fixture.data.count - expected * fixture.metainfo.pieceLength + 16 * 1024 * 8,
-                "only the missing part was downloaded (\(end.downloaded) bytes)")
+        #expect(
+            end.downloaded <= fixture.data.count - expected * fixture.metainfo.pieceLength + 16 * 1024 * 8,
+            "only the missing part was downloaded (\(end.downloaded) bytes)")
         await leecher.stop()
         await seeder.stop()
     }
@@ -93,7 +100,8 @@ struct TransferTests {
         defer { liar.stop() }
         let logged = LoggedLines()
         let leecher = TorrentPeer(
-            metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [liar.endpoint]),
+            metainfo: fixture.metainfo, root: fixture.folder + "/get",
+            configuration: try configuration(peers: [liar.endpoint]),
             logger: .lines(label: "test", logged.append))
         try await leecher.start()
         // Only the liar is known at first, so its blocks are the ones that fail.
@@ -123,7 +131,8 @@ extension TransferTests {
         let (seeder, endpoint) = try await startSeeder(fixture)
         let logged = LoggedLines()
         let leecher = TorrentPeer(
-            metainfo: fixture.metainfo, root: fixture.folder + "/get", configuration: try configuration(peers: [rude.endpoint, endpoint]),
+            metainfo: fixture.metainfo, root: fixture.folder + "/get",
+            configuration: try configuration(peers: [rude.endpoint, endpoint]),
             logger: .lines(label: "test", logged.append))
         try await leecher.start()
         try await leecher.waitUntilComplete()
@@ -256,14 +265,19 @@ final class LyingPeer: Sendable {
                 pending.removeFirst(PeerHandshake.length)
                 var all = Bitfield(count: metainfo.pieceCount)
                 for index in 0..<metainfo.pieceCount { all[index] = true }
-                let handshake = PeerHandshake(infoHash: metainfo.infoHash.bytes, peerID: Array("-LY0001-liarliarliar".utf8), extensionProtocol: false)
+                let handshake = PeerHandshake(
+                    infoHash: metainfo.infoHash.bytes, peerID: Array("-LY0001-liarliarliar".utf8),
+                    extensionProtocol: false)
                 send(handshake.bytes + PeerMessage.bitfield(all.bytes).bytes + PeerMessage.unchoke.bytes, context)
             }
             decoder.append(pending[...])
             pending = []
             while let message = try? decoder.next() {
                 if case .request(let piece, let offset, let length) = message {
-                    send(PeerMessage.piece(piece: piece, offset: offset, block: Array(repeating: 0xEE, count: Int(length))).bytes, context)
+                    send(
+                        PeerMessage.piece(
+                            piece: piece, offset: offset, block: Array(repeating: 0xEE, count: Int(length))
+                        ).bytes, context)
                 }
             }
         }

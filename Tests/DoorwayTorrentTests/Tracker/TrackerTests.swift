@@ -13,12 +13,15 @@ struct TrackerTests {
     let id = Array("-XX0001-abcdefghijkl".utf8)
 
     func query(_ extra: String = "", hash: [UInt8]? = nil, id: [UInt8]? = nil) -> Substring {
-        Substring("info_hash=\(QueryString.encode(hash ?? self.hash))&peer_id=\(QueryString.encode(id ?? self.id))&port=6881&left=100" + extra)
+        Substring(
+            "info_hash=\(QueryString.encode(hash ?? self.hash))&peer_id=\(QueryString.encode(id ?? self.id))&port=6881&left=100"
+                + extra)
     }
 
     @Test("an announce query with binary info_hash and peer_id parses; unknown parameters are ignored")
     func parsesAnnounce() throws {
-        let request = try AnnounceRequest(query: query("&uploaded=5&downloaded=7&event=started&numwant=1000&key=xyz&corrupt=0"))
+        let request = try AnnounceRequest(
+            query: query("&uploaded=5&downloaded=7&event=started&numwant=1000&key=xyz&corrupt=0"))
         #expect(request.infoHash == hash)
         #expect(request.peerID == id)
         #expect(request.port == 6881 && request.left == 100 && request.uploaded == 5 && request.downloaded == 7)
@@ -29,17 +32,34 @@ struct TrackerTests {
         #expect(roundTrip == request)
     }
 
-    @Test("bad announces fail with a reason", arguments: [
-        ("port=1&left=0", "info_hash"),
-        ("info_hash=%00&peer_id=x&port=1&left=0", "info_hash"),
-        ("info_hash=\(String(repeating: "a", count: 20))&peer_id=short&port=1&left=0", "peer_id"),
-        ("info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=0&left=0", "port"),
-        ("info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=99999&left=0", "port"),
-        ("info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=1", "left"),
-        ("info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=1&left=-1", "left"),
-        ("info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=1&left=0&event=paused", "event"),
-        ("info_hash=%G0", "percent"),
-    ])
+    @Test(
+        "bad announces fail with a reason",
+        arguments: [
+            ("port=1&left=0", "info_hash"),
+            ("info_hash=%00&peer_id=x&port=1&left=0", "info_hash"),
+            ("info_hash=\(String(repeating: "a", count: 20))&peer_id=short&port=1&left=0", "peer_id"),
+            (
+                "info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=0&left=0",
+                "port"
+            ),
+            (
+                "info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=99999&left=0",
+                "port"
+            ),
+            (
+                "info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=1",
+                "left"
+            ),
+            (
+                "info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=1&left=-1",
+                "left"
+            ),
+            (
+                "info_hash=\(String(repeating: "a", count: 20))&peer_id=\(String(repeating: "b", count: 20))&port=1&left=0&event=paused",
+                "event"
+            ),
+            ("info_hash=%G0", "percent"),
+        ])
     func refusesBadAnnounces(query: String, mentions: String) {
         #expect {
             try AnnounceRequest(query: Substring(query))
@@ -95,22 +115,31 @@ struct TrackerTests {
         var state = TrackerState(limits: limits)
         let address = TrackerPeer.Address(ipv4: [192, 0, 2, 1])
         for index in 0..<2 {
-            _ = try state.announce(try AnnounceRequest(query: query(hash: Array(repeating: UInt8(index), count: 20))), from: address, now: 0)
+            _ = try state.announce(
+                try AnnounceRequest(query: query(hash: Array(repeating: UInt8(index), count: 20))), from: address,
+                now: 0)
         }
         #expect(throws: TrackerFailure.self) {
-            try state.announce(try AnnounceRequest(query: query(hash: Array(repeating: 9, count: 20))), from: address, now: 0)
+            try state.announce(
+                try AnnounceRequest(query: query(hash: Array(repeating: 9, count: 20))), from: address, now: 0)
         }
         let swarmHash = Array(repeating: UInt8(0), count: 20)
-        _ = try state.announce(try AnnounceRequest(query: query(hash: swarmHash, id: Array("-XX0001-222222222222".utf8))), from: address, now: 0)
+        _ = try state.announce(
+            try AnnounceRequest(query: query(hash: swarmHash, id: Array("-XX0001-222222222222".utf8))), from: address,
+            now: 0)
         #expect(throws: TrackerFailure.self) {
-            try state.announce(try AnnounceRequest(query: query(hash: swarmHash, id: Array("-XX0001-333333333333".utf8))), from: address, now: 0)
+            try state.announce(
+                try AnnounceRequest(query: query(hash: swarmHash, id: Array("-XX0001-333333333333".utf8))),
+                from: address, now: 0)
         }
     }
 
     @Test("answers: compact peers (6 bytes each), peers6 for IPv6, the dictionary model, failure reason")
     func answers() throws {
         let v4 = TrackerPeer(peerID: id, address: .init(ipv4: [192, 0, 2, 7]), port: 0x1AE1, left: 0, lastSeen: 0)
-        let v6 = TrackerPeer(peerID: id, address: .init(ipv6: [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1]), port: 80, left: 5, lastSeen: 0)
+        let v6 = TrackerPeer(
+            peerID: id, address: .init(ipv6: [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1]), port: 80,
+            left: 5, lastSeen: 0)
         let answer = AnnounceAnswer(interval: 1800, complete: 1, incomplete: 1, peers: [v4, v6])
         let compact = try BencodeDecoder().decode(TrackerResponse.announce(answer, compact: true, omitsPeerID: false))
         #expect(compact["peers"]?.bytes == [192, 0, 2, 7, 0x1A, 0xE1])
@@ -118,12 +147,16 @@ struct TrackerTests {
         #expect(compact["interval"]?.integer == 1800 && compact["complete"]?.integer == 1)
         let parsed = try TrackerClient.parse(TrackerResponse.announce(answer, compact: true, omitsPeerID: false))
         #expect(parsed.peers.map(\.description) == ["192.0.2.7:6881", "[2001:db8::1]:80"])
-        let dictionary = try BencodeDecoder().decode(TrackerResponse.announce(answer, compact: false, omitsPeerID: false))
+        let dictionary = try BencodeDecoder().decode(
+            TrackerResponse.announce(answer, compact: false, omitsPeerID: false))
         #expect(dictionary["peers"]?.list?.first?["ip"]?.string == "192.0.2.7")
         #expect(dictionary["peers"]?.list?.first?["peer id"]?.bytes == id)
-        let withoutIDs = try BencodeDecoder().decode(TrackerResponse.announce(answer, compact: false, omitsPeerID: true))
+        let withoutIDs = try BencodeDecoder().decode(
+            TrackerResponse.announce(answer, compact: false, omitsPeerID: true))
         #expect(withoutIDs["peers"]?.list?.first?["peer id"] == nil)
-        #expect(try TrackerClient.parse(TrackerResponse.announce(answer, compact: false, omitsPeerID: true)).peers.count == 2)
+        #expect(
+            try TrackerClient.parse(TrackerResponse.announce(answer, compact: false, omitsPeerID: true)).peers.count
+                == 2)
         #expect(throws: TrackerFailure.self) { try TrackerClient.parse(TrackerResponse.failure("no")) }
     }
 

@@ -8,7 +8,8 @@ let samplePeerID = Array("-DW0010-abcdefghijkl".utf8)
 
 @Test func handshakeHasTheBEP3Layout() throws {
     let ours = PeerHandshake(infoHash: sampleInfoHash, peerID: samplePeerID)
-    let expected: [UInt8] = [19] + Array("BitTorrent protocol".utf8) + [0, 0, 0, 0, 0, 0x10, 0, 0]
+    let expected: [UInt8] =
+        [19] + Array("BitTorrent protocol".utf8) + [0, 0, 0, 0, 0, 0x10, 0, 0]
         + sampleInfoHash + samplePeerID
     #expect(ours.bytes == expected)
     #expect(ours.bytes.count == PeerHandshake.length)
