@@ -17,8 +17,9 @@ public struct Datagram: Sendable, Hashable {
 /// ```swift
 /// let socket = try await DatagramSocket.bind(try Endpoint(parsing: "127.0.0.1:0"))
 /// try await socket.exchange { inbound, outbound in
-///     for try await datagram in inbound {
-///         try await outbound.write(Datagram(data: datagram.data, peer: datagram.peer))   // echo
+///     for try await envelope in inbound {
+///         print("from", Datagram(envelope).peer)   // the sender, as an Endpoint
+///         try await outbound.write(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: envelope.data))
 ///     }
 /// }
 /// ```

@@ -38,7 +38,9 @@ public enum Endpoint: Hashable, Sendable {
     /// Parses `HOST:PORT`, `[IPv6]:PORT`, `:PORT` (all interfaces) or `unix:PATH`.
     ///
     /// The port may be a number or a service name from the registry (`localhost:smtp`).
-    /// - Parameter transport: which registry entry a service name is looked up for.
+    /// - Parameters:
+    ///   - text: the endpoint as written, such as `127.0.0.1:7`, `[::1]:8080`, `:7` or `unix:/tmp/door.sock`.
+    ///   - transport: which registry entry a service name is looked up for.
     /// - Throws: ``AddressError`` naming the input and the fix.
     public init(parsing text: String, transport: Transport = .tcp) throws {
         if text.hasPrefix("unix:") {

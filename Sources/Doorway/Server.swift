@@ -21,11 +21,11 @@ import Musl
 ///     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EchoHandler()) }
 /// }
 /// print("listening on", server.localEndpoint)
-/// try await server.shutdown(gracePeriod: .seconds(5))
+/// await server.shutdown(gracePeriod: .seconds(5))
 /// ```
 ///
 /// To handle connections as async sequences of messages instead, use
-/// ``bind(_:transport:framing:parameters:maximumConnections:group:)`` and iterate ``connections``.
+/// ``bind(_:transport:framing:parameters:maximumConnections:service:group:)`` and iterate ``connections``.
 public final class Server: Sendable {
     /// A function that installs an application's handlers in a new channel's pipeline.
     public typealias Initializer = @Sendable (any Channel) -> EventLoopFuture<Void>
@@ -66,6 +66,7 @@ public final class Server: Sendable {
     ///   - parameters: validated for the transport before anything is bound.
     ///   - maximumConnections: at most this many connections at once; further ones wait to be accepted.
     ///   - service: the name that labels this server's metrics (see ``ServerStatistics``); `nil` for none.
+    ///   - group: the event loops the socket and its connections run on; NIO's shared singleton by default.
     ///   - initializer: adds the application's handlers; runs on the connection's event loop.
     /// - Throws: ``ParameterError`` or ``SocketError`` with a message that names the fix.
     public static func bind(

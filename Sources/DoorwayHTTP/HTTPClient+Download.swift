@@ -38,6 +38,10 @@ extension HTTPClient {
     /// in the file's extended attribute `user.door.validator` for the next resume.
     ///
     /// - Parameters:
+    ///   - url: the `http://` URL to fetch; redirects are followed as for ``get(_:headers:head:body:)``.
+    ///   - path: the file the body is written to; created or rewritten unless the download resumes.
+    ///   - resuming: when true and `path` already has bytes, ask only for the rest of the file.
+    ///   - headers: extra request headers, sent with the request and each redirected one.
     ///   - head: called once with the final response's head, before any of the file is written.
     ///   - progress: called after each piece of the body is written.
     @discardableResult

@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// An HTTP/1.1 client on the core's ``Client``.
+/// An HTTP/1.1 client on the core's `Client`.
 ///
 /// Connections are kept alive and reused for later requests to the same server. Redirects are followed up
 /// to ``maximumRedirects``.
@@ -89,6 +89,8 @@ public final class HTTPClient: Sendable {
     /// GETs `url`, streaming the final response's body to `body` as it arrives.
     ///
     /// - Parameters:
+    ///   - url: the `http://` URL to fetch; redirects are followed up to ``maximumRedirects``.
+    ///   - headers: extra request headers, sent with the request and each redirected one.
     ///   - head: called once with the final response's head, before any of its body.
     ///   - body: called with each piece of the body; the next piece is read only after it returns.
     @discardableResult

@@ -6,8 +6,8 @@ import Doorway
 ///
 /// ```swift
 /// let address = try WebAddress(parsing: "http://[::1]:8080/docs/?page=2")
-/// address.endpoint   // [::1]:8080
-/// address.target     // "/docs/?page=2"
+/// try address.endpoint   // [::1]:8080
+/// address.target         // "/docs/?page=2"
 /// ```
 public struct WebAddress: Hashable, Sendable, CustomStringConvertible {
     /// The host as written (brackets removed from an IPv6 literal).

@@ -46,7 +46,7 @@ public enum SimpleService: String, CaseIterable, Sendable, CustomStringConvertib
 
     /// Installs the service's handler in a new connection (TCP, Unix) or datagram socket (UDP).
     ///
-    /// Pass this to ``Server/bind(_:transport:parameters:maximumConnections:group:initializer:)``:
+    /// Pass this to `Server.bind(_:transport:parameters:maximumConnections:service:group:initializer:)`:
     ///
     /// ```swift
     /// let server = try await Server.bind(endpoint, transport: .udp,

@@ -25,7 +25,8 @@ public struct NetworkNamespaceHost: Sendable, CustomStringConvertible {
         ["ip", "netns", "exec", name] + command
     }
 
-    /// Runs `command` on this host to completion; see ``Subprocess/run(_:input:environment:timeout:)``.
+    /// Runs `command` on this host to completion; see
+    /// ``Subprocess/run(_:input:environment:timeout:)-(_,[UInt8],_,_)``.
     public func run(
         _ command: [String], input: [UInt8] = [], environment: [String: String] = [:], timeout: Duration = .seconds(10)
     ) async throws -> ProcessResult {

@@ -15,7 +15,7 @@ import Foundation
 ///
 /// Each process gets its own process group, so a timeout also stops what it started (`sh -c …`). Its
 /// signals are reset to their defaults, whatever the test process ignores. On Linux it is killed when the
-/// test process dies, however that dies (see ``ProcessSpawner``).
+/// test process dies, however that dies (see `ProcessSpawner`).
 public enum Subprocess {
     /// Runs `command` to completion with `input` on its standard input (closed after it).
     ///

@@ -43,6 +43,8 @@ public final class AdminServer: HTTPRespondingServer {
     /// - Parameters:
     ///   - source: where services, torrents, mail and metrics are read.
     ///   - token: when set, the bearer token every request must carry.
+    ///   - maximumConnections: connections served at once.
+    ///   - idleTimeout: a connection silent this long is closed, so idle clients cannot hold every slot.
     public init(
         source: any HostStatusSource, token: String? = nil, maximumConnections: Int = 64,
         idleTimeout: Duration = .seconds(30)

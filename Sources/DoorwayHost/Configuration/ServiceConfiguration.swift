@@ -15,7 +15,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var kind: ServiceKind
     /// Where it listens: one or more endpoints.
     public var listen: [Endpoint]
-    /// The transports it listens with on each IP endpoint; Unix endpoints use ``Transport/unix``.
+    /// The transports it listens with on each IP endpoint; Unix endpoints use `Transport.unix`.
     public var transports: [Transport]
     /// Socket options and timeouts.
     public var parameters: TransportParameters

@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// ```swift
 /// let host = try await RunningHost.start(HostConfiguration.defaults(plan: .current))
-/// print(await host.table)
+/// print(await host.table())
 /// await host.reload(try HostConfiguration.load(file: "door.toml", plan: .current))
 /// await host.shutdown(gracePeriod: .seconds(5))
 /// ```
@@ -45,7 +45,9 @@ public actor RunningHost: HostStatusSource {
     /// Starts every service of `configuration`, and the admin endpoint unless `admin` is false.
     ///
     /// - Parameters:
+    ///   - configuration: the services to start, with the data folder and the admin endpoint's settings.
     ///   - keepGoing: a service that cannot start is reported as failed instead of stopping the start.
+    ///   - admin: false to start the services without the admin endpoint.
     ///   - metrics: the Prometheus text of every metric, for `/metrics`.
     ///   - logger: where the services report what happens (a seed's peers, a torrent that cannot be seeded).
     /// - Throws: ``HostError`` naming the service, its endpoint and the fix, when one cannot start and

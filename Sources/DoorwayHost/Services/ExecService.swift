@@ -51,7 +51,7 @@ struct ExecService: ServiceKindDefinition {
 
 extension ServiceSettings {
     /// The settings of a service that runs a program per connection: its command line as written, which
-    /// ``Program/init(commandLine:)`` splits when the service starts.
+    /// `Program.init(commandLine:)` splits when the service starts.
     public struct Exec: Sendable, Hashable {
         /// The command line to run (`program`), such as "/usr/games/fortune -s"; split at spaces, with
         /// double or single quotes keeping a word together.
@@ -61,7 +61,7 @@ extension ServiceSettings {
             self.program = program
         }
 
-        /// The program's path and arguments, as split from ``program`` by ``Program/init(commandLine:)``
+        /// The program's path and arguments, as split from ``program`` by `Program.init(commandLine:)`
         /// (spaces separate words; quotes and backslashes keep them together); empty if it cannot be split.
         public var arguments: [String] {
             guard let program = try? Program(commandLine: program) else { return [] }

@@ -32,7 +32,7 @@ public struct SMTPClient: Sendable {
     ///
     /// - Returns: The outcome: delivered (the server's final reply) or refused (the stage and the reply), and
     ///   which recipients were accepted.
-    /// - Throws: ``SocketError`` when the server cannot be reached or stops answering.
+    /// - Throws: `SocketError` when the server cannot be reached or stops answering.
     public func send(
         _ message: [UInt8], from reversePath: String, to recipients: [String], server: Endpoint
     )

@@ -20,7 +20,12 @@ public enum TorrentCreator {
     /// except hidden ones (names starting with `.`); symbolic links are not followed.
     ///
     /// - Parameters:
+    ///   - path: The file or folder to share; the torrent is named after its last component.
+    ///   - trackers: Announce URLs, one tier each in this order; the first is also the torrent's `announce`.
     ///   - pieceLength: Bytes per piece; by default ``PieceSize/automatic(forTotalLength:)``.
+    ///   - isPrivate: Sets the `private` flag (BEP 27): peers only from the trackers, no DHT or peer exchange.
+    ///   - comment: The torrent's free-text `comment`; none when nil.
+    ///   - workers: How many threads read and hash pieces at once; by default one per core.
     ///   - progress: Told pieces hashed so far and the total, from any thread.
     public static func create(
         from path: String, trackers: [String] = [], pieceLength: Int? = nil, isPrivate: Bool = false,

@@ -15,14 +15,14 @@ import Musl
 /// Downloads and seeds one torrent.
 ///
 /// ```swift
-/// let peer = try TorrentPeer(metainfo: metainfo, root: "downloads")
+/// let peer = TorrentPeer(metainfo: metainfo, root: "downloads")
 /// try await peer.start(verifying: { done, total in print(done, "/", total) })
 /// try await peer.waitUntilComplete()     // every piece SHA-1 verified and written
 /// await peer.stop()                      // tells the tracker, closes every connection
 /// ```
 ///
 /// It waits for peers on its listen endpoint and connects to the peers its trackers name. All of a
-/// torrent's connections share one event loop with its ``Swarm``; disk I/O and hashing run on a thread pool.
+/// torrent's connections share one event loop with its `Swarm`; disk I/O and hashing run on a thread pool.
 public final class TorrentPeer: Sendable {
     public struct Configuration: Sendable {
         /// Where other peers connect to us (default: any address, port 6881 as BitTorrent customarily uses).
@@ -85,7 +85,11 @@ public final class TorrentPeer: Sendable {
     }
 
     /// - Parameters:
+    ///   - metainfo: the torrent to download and seed.
+    ///   - root: the folder that holds the torrent's file or folder (see ``TorrentStorage``).
     ///   - writable: false to seed files that must not be changed.
+    ///   - configuration: where to listen, how many peers and upload slots, extra trackers and peers.
+    ///   - group: the event loop group that one loop is taken from for all of this torrent's connections.
     ///   - logger: where peer and tracker events are reported (by default, nowhere).
     public init(
         metainfo: Metainfo, root: String, writable: Bool = true, configuration: Configuration = Configuration(),

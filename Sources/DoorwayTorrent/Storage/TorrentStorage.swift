@@ -13,7 +13,7 @@ import Musl
 /// The data of one torrent under a folder, as its metainfo lays it out.
 ///
 /// ```swift
-/// let storage = try TorrentStorage(metainfo: metainfo, root: "downloads")
+/// let storage = TorrentStorage(metainfo: metainfo, root: "downloads")
 /// try storage.prepare()                        // folders made, files created sparse at full length
 /// try storage.write(piece: 0, offset: 0, block)
 /// let have = storage.verify(piece: 0)          // SHA-1 against the metainfo
@@ -29,7 +29,10 @@ public final class TorrentStorage: Sendable {
     private let descriptors = NIOLockedValueBox([Int: Int32]())
     private let writable: Bool
 
-    /// - Parameter writable: false to seed data that must not be changed (files are opened read-only).
+    /// - Parameters:
+    ///   - metainfo: the torrent whose files and pieces are stored.
+    ///   - root: the folder that holds the torrent's file, or its folder for a multi-file torrent.
+    ///   - writable: false to seed data that must not be changed (files are opened read-only).
     public init(metainfo: Metainfo, root: String, writable: Bool = true) {
         self.metainfo = metainfo
         self.root = root

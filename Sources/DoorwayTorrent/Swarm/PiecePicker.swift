@@ -71,7 +71,11 @@ public struct PiecePicker: Sendable {
     private var unrequestedBlockCount = 0
 
     /// - Parameters:
+    ///   - pieceCount: how many pieces the torrent has.
+    ///   - pieceLength: bytes in every piece but the last.
     ///   - lastPieceLength: 1...pieceLength; may be shorter than a block.
+    ///   - blockLength: bytes asked for in one request (16 KiB, what BitTorrent clients expect); the last block
+    ///     of a piece may be shorter.
     ///   - randomFirstPieces: while fewer pieces than this are verified or started, new pieces are chosen at random
     ///     rather than rarest first, so a newcomer quickly owns something worth trading.
     ///   - seed: drives the random choices; tests pass a constant, the client something random.

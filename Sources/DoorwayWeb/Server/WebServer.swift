@@ -7,7 +7,7 @@ import NIOPosix
 
 /// A static file server: a browser's requests in, the files of one folder out.
 ///
-/// The server owns the folder, its content cache and its access log; the core's ``Server`` owns the
+/// The server owns the folder, its content cache and its access log; the core's `Server` owns the
 /// sockets. Bind it on as many endpoints as needed:
 ///
 /// ```swift
@@ -43,8 +43,8 @@ public final class WebServer: Sendable {
 
     /// Installs the HTTP codec and the file responder in a new connection's pipeline.
     ///
-    /// Pass it to ``Server/bind(_:transport:parameters:maximumConnections:group:initializer:)`` to run the
-    /// Web server under a host of your own.
+    /// Pass it to `Server.bind(_:transport:parameters:maximumConnections:service:group:initializer:)` to run
+    /// the Web server under a host of your own.
     public var initializer: Server.Initializer {
         { [self] channel in
             channel.eventLoop.makeCompletedFuture {
