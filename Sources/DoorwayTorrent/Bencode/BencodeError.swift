@@ -1,5 +1,7 @@
 // Why strict bencode decoding failed and where, so a bad .torrent can be diagnosed from the message alone.
 
+import DoorwayBasics
+
 /// A bencode decoding failure: what was wrong and the byte offset in the input where it was found.
 ///
 /// ```swift

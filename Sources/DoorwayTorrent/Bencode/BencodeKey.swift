@@ -1,5 +1,7 @@
 // A bencode dictionary key: raw bytes, ordered by raw bytes, because BEP 3 keys are byte strings, not text.
 
+import DoorwayBasics
+
 /// A key of a bencoded dictionary.
 ///
 /// Keys are arbitrary byte strings; they compare by their raw bytes, which is the order BEP 3 requires on the wire.

@@ -1,6 +1,7 @@
 // The 20-byte BitTorrent v1 info-hash that identifies a torrent on trackers and between peers.
 
 import Crypto
+import DoorwayBasics
 
 /// SHA-1 of the bencoded `info` dictionary, exactly as it appears in the .torrent file.
 ///

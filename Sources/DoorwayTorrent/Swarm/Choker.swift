@@ -29,13 +29,13 @@ public struct Choker: Sendable {
     /// The current optimistic unchoke, if any.
     public private(set) var optimisticUnchoke: PeerKey?
 
-    private var random: TorrentRandom
+    private var random: SplitMix64
     private var calls = 0
 
     public init(uploadSlots: Int = 4, seed: UInt64) {
         precondition(uploadSlots >= 0, "Choker: negative upload slots")
         self.uploadSlots = uploadSlots
-        self.random = TorrentRandom(seed: seed)
+        self.random = SplitMix64(seed: seed)
     }
 
     /// The periodic (10 s) decision: the set of peers to have unchoked from now on; every other peer is choked.

@@ -52,7 +52,7 @@ public struct PiecePicker: Sendable {
     public let blockLength: Int
     public let randomFirstPieces: Int
 
-    private var random: TorrentRandom
+    private var random: SplitMix64
     /// How many known peers have each piece.
     private var availability: [Int]
     private var peerPieces: [PeerKey: Bitfield] = [:]
@@ -97,28 +97,12 @@ public struct PiecePicker: Sendable {
         self.lastPieceLength = lastPieceLength
         self.blockLength = blockLength
         self.randomFirstPieces = randomFirstPieces
-        self.random = TorrentRandom(seed: seed)
+        self.random = SplitMix64(seed: seed)
         self.availability = Array(repeating: 0, count: pieceCount)
         self.have = Bitfield(count: pieceCount)
         self.started = Bitfield(count: pieceCount)
         self.partials = Array(repeating: nil, count: pieceCount)
         for piece in 0..<pieceCount { unrequestedBlockCount += blockCount(ofPiece: piece) }
-    }
-
-    // MARK: Geometry
-
-    public func length(ofPiece piece: Int) -> Int {
-        piece == pieceCount - 1 ? lastPieceLength : pieceLength
-    }
-
-    public func blockCount(ofPiece piece: Int) -> Int {
-        (length(ofPiece: piece) + blockLength - 1) / blockLength
-    }
-
-    /// Block `index` of `piece`; only the last block of the last piece is short.
-    public func block(_ index: Int, ofPiece piece: Int) -> BlockRequest {
-        let offset = index * blockLength
-        return BlockRequest(piece: piece, offset: offset, length: min(blockLength, length(ofPiece: piece) - offset))
     }
 
     // MARK: State

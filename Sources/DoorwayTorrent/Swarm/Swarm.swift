@@ -2,6 +2,7 @@
 // for next, and the pieces being assembled. Everything here runs on one event loop.
 
 import Crypto
+import DoorwayBasics
 import Logging
 import NIOCore
 import NIOPosix
